@@ -1,0 +1,14 @@
+// Registers every Slack surface on the app: one file per capability.
+import type { App } from '@slack/bolt';
+import type { Deps } from '../src/deps.js';
+import { registerAccessReview } from './access-review.js';
+import { registerDrill } from './drill.js';
+import { registerSeed } from './seed.js';
+import { registerSmoke } from './smoke.js';
+
+export function registerCommands(app: App, deps: Deps): void {
+  registerSmoke(app, deps);
+  registerSeed(app, deps);
+  registerDrill(app, deps);
+  registerAccessReview(app, deps);
+}

@@ -1,0 +1,41 @@
+// What a CLI subcommand gets: its arguments, the environment, and where to write. Returns the exit code.
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out(text: string): void;
+  err(text: string): void;
+}
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+/** Exit codes every subcommand shares: 0 healthy/PASS, 1 failing/FAIL, 2 usage or configuration error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The configuration for a CLI command, or undefined after printing every problem (the caller exits 2). */
+export function cliConfig(io: CliIo, options: { requireSlack?: boolean } = {}): Config | undefined {
+  try {
+    return loadConfig(io.env, { requireSlack: options.requireSlack ?? false });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** node:util parseArgs with errors turned into a usage message instead of a stack trace. */
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+export function parseCliArgs(
+  args: string[], options: OptionSpec, usage: string, io: CliIo,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } | undefined {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    io.err(`${(error as Error).message}\nUsage: ${usage}`);
+    return undefined;
+  }
+}

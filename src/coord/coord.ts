@@ -1,0 +1,45 @@
+// Coordination between replicas: locks, rate limits, the replay guard, cron election.
+import type { RunCoordinator } from 'node-cron';
+
+export interface LockHolder {
+  /** Who took the lock and when, for "seed of staging is running: started by @ana at 14:02". */
+  owner: Record<string, unknown>;
+  acquiredAt: string;
+}
+export interface Lock {
+  /** Releases only if this holder still owns it; a lock that expired and was retaken is left alone. */
+  release(): Promise<void>;
+  /** Extends only if this holder still owns it; false when the lock was lost. */
+  extend(ttlMs: number): Promise<boolean>;
+}
+export interface Coord {
+  readonly kind: 'redis' | 'local';
+  /** Takes the lock, or returns null and leaves it to its holder. */
+  tryLock(key: string, ttlMs: number, owner: Record<string, unknown>): Promise<Lock | null>;
+  lockHolder(key: string): Promise<LockHolder | null>;
+  /** Fixed one-minute window: 0 when allowed, otherwise the seconds until the window resets. */
+  rateLimit(key: string, perMinute: number): Promise<number>;
+  /** True the first time key is seen within ttlSeconds, false after (replay guard, retried deliveries). */
+  firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
+  /** node-cron's hook: elects one replica per scheduled fire. */
+  readonly runCoordinator: RunCoordinator;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type Locked<T> = { ok: true; value: T } | { ok: false; holder: LockHolder | null };
+
+/** Runs fn under the lock, extending it while fn runs, so work longer than ttlMs keeps it. */
+export async function withLock<T>(
+  coord: Coord, key: string, owner: Record<string, unknown>, fn: () => Promise<T>, ttlMs = 60_000,
+): Promise<Locked<T>> {
+  const lock = await coord.tryLock(key, ttlMs, owner);
+  if (!lock) return { ok: false, holder: await coord.lockHolder(key) };
+  const timer = setInterval(() => void lock.extend(ttlMs).catch(() => {}), Math.max(1000, ttlMs / 3));
+  try {
+    return { ok: true, value: await fn() };
+  } finally {
+    clearInterval(timer);
+    await lock.release();
+  }
+}

@@ -1,0 +1,55 @@
+// Redis coordination (REDIS_URL): every replica sees the same locks, limits and cron elections.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Coord, LockHolder } from './coord.js';
+
+// Compare-and-delete / compare-and-extend: only the holder of the token may release or extend.
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const INCR_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {n, redis.call('pttl', KEYS[1])}`;
+
+export function redisCoord(url: string, prefix: string): Coord {
+  const redis = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // Connection errors surface on the commands that fail (and in /readyz); this keeps them from being unhandled.
+  redis.on('error', () => {});
+  return {
+    kind: 'redis',
+    async tryLock(key, ttlMs, owner) {
+      const value = JSON.stringify({ token: randomUUID(), owner, acquiredAt: new Date().toISOString() });
+      const taken = await redis.set(`lock:${key}`, value, 'PX', ttlMs, 'NX');
+      if (taken !== 'OK') return null;
+      return {
+        async release() {
+          await redis.eval(RELEASE, 1, `lock:${key}`, value);
+        },
+        async extend(ms) {
+          return (await redis.eval(EXTEND, 1, `lock:${key}`, value, ms)) === 1;
+        },
+      };
+    },
+    async lockHolder(key) {
+      const value = await redis.get(`lock:${key}`);
+      if (!value) return null;
+      const { owner, acquiredAt } = JSON.parse(value) as LockHolder;
+      return { owner, acquiredAt };
+    },
+    async rateLimit(key, perMinute) {
+      const window = Math.floor(Date.now() / 60_000);
+      const [used, ttlMs] = (await redis.eval(INCR_WINDOW, 1, `rate:${key}:${window}`, 60_000)) as [number, number];
+      return used <= perMinute ? 0 : Math.max(1, Math.ceil(ttlMs / 1000));
+    },
+    async firstSeen(key, ttlSeconds) {
+      return (await redis.set(`seen:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+    runCoordinator: {
+      // The key names the task and the fire's time slot: the first replica to claim the slot runs it.
+      shouldRun: async (key, ttlMs) => (await redis.set(`cron:${key}`, '1', 'PX', Math.max(ttlMs, 1000), 'NX')) === 'OK',
+    },
+    async ping() {
+      return (await redis.ping().catch(() => 'down')) === 'PONG';
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The Deps and Job types: main.ts builds the one Deps value and hands it to every command and job.
+import type { Octokit } from '@octokit/rest';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Coord } from './coord/coord.js';
+import type { Mailer } from './mail/mailer.js';
+import type { Metrics } from './http/metrics.js';
+import type { Audit } from './store/audit.js';
+import type { Db } from './store/db.js';
+import type { Runs } from './store/runs.js';
+import type { Roles } from './roles.js';
+import type { Chat } from './slack/chat.js';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  fetch: typeof fetch;
+  /** Undefined when GITHUB_TOKEN or GITHUB_ORG is not set. */
+  github: Octokit | undefined;
+  mail: Mailer;
+  /** The bot's own state: query + transaction, over pg or the embedded PGlite. */
+  db: Db;
+  /** Locks, rate limits, replay guard, cron election: Redis, or in-process for a single replica. */
+  coord: Coord;
+  /** Slack Web API, narrowed to what opsbot does with it. */
+  chat: Chat;
+  roles: Roles;
+  runs: Runs;
+  audit: Audit;
+  metrics: Metrics;
+  /** Test seams: named points where a test may inject a fault. Empty in production. */
+  hooks: Partial<Record<string, (context: unknown) => Promise<void> | void>>;
+}
+
+export interface Job {
+  name: string;
+  /** node-cron expression, five or six fields. */
+  defaultSchedule: string;
+  run(deps: Deps): Promise<void>;
+}

@@ -1,0 +1,133 @@
+// Composition root: config -> adapters -> Deps -> Slack app, commands, jobs -> HTTP server. Also the graceful stop.
+import { createServer } from 'node:http';
+import { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { registerCommands } from '../commands/index.js';
+import { jobs as allJobs } from '../jobs/index.js';
+import type { Config } from './config.js';
+import type { Coord } from './coord/coord.js';
+import { localCoord } from './coord/local.js';
+import { redisCoord } from './coord/redis.js';
+import type { Deps, Job } from './deps.js';
+import { createGithub } from './github/client.js';
+import { createMetrics } from './http/metrics.js';
+import { healthRoutes } from './http/routes.js';
+import { createLogger } from './log.js';
+import { createMailer } from './mail/mailer.js';
+import { createRoles } from './roles.js';
+import { createErrorHandler } from './slack/errors.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { slackClientOptions, webChat } from './slack/chat.js';
+import { OpsbotReceiver } from './slack/receiver.js';
+import { startScheduler } from './scheduler.js';
+import { createAudit } from './store/audit.js';
+import { migrate } from './store/migrate.js';
+import { openDb } from './store/open.js';
+import { createRuns } from './store/runs.js';
+
+export interface DepsOptions {
+  log?: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  hooks?: Deps['hooks'];
+}
+
+/** Every adapter, opened and migrated: what the service, the CLI and tests share. */
+export async function buildDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
+  const secrets = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.github.token, config.smtp.password];
+  const log = options.log ?? createLogger(config.logLevel, undefined, secrets.filter((s): s is string => Boolean(s)));
+  const db = await openDb(config);
+  const migrations = await migrate(db);
+  if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'migrations applied');
+  const coord: Coord = config.redisUrl ? redisCoord(config.redisUrl, config.redisPrefix) : localCoord();
+  if (!config.redisUrl) log.warn('REDIS_URL is not set: coordination is in-process, so run only one replica');
+  if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using embedded Postgres');
+  const now = options.now ?? (() => new Date());
+  const chat = webChat(new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }));
+  return {
+    config, log, now, db, coord, chat,
+    fetch: options.fetch ?? fetch,
+    github: createGithub(config.github, log),
+    mail: createMailer(config.smtp),
+    roles: createRoles(config.roles, chat),
+    runs: createRuns(db),
+    audit: createAudit(db, now),
+    metrics: createMetrics(),
+    hooks: options.hooks ?? {},
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  deps.mail.close();
+  await deps.coord.close();
+  await deps.db.close();
+}
+
+export interface Service {
+  deps: Deps;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions extends DepsOptions {
+  /** 0 picks a free port (tests). Defaults to PORT. */
+  port?: number;
+  host?: string;
+  jobs?: Job[];
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const startedAt = Date.now();
+  const deps = await buildDeps(config, options);
+  let stopping = false;
+  const routes = healthRoutes({ db: deps.db, coord: deps.coord, metrics: deps.metrics, startedAt, isStopping: () => stopping });
+  const socketMode = Boolean(config.slack.appToken);
+  const receiver = socketMode ? undefined : new OpsbotReceiver({
+    signingSecret: config.slack.signingSecret ?? '', coord: deps.coord, log: deps.log, metrics: deps.metrics, routes,
+  });
+  const app = new App({
+    token: config.slack.botToken,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
+    clientOptions: slackClientOptions(config.slack.apiUrl),
+    logger: boltLogger(deps.log),
+    extendedErrorHandler: true,
+  });
+  app.error(createErrorHandler(deps));
+  registerCommands(app, deps);
+
+  // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.
+  const server = receiver?.server ?? createServer((req, res) => void routes(req, res).then((done) => done || res.writeHead(404).end()));
+  const port = options.port ?? config.port;
+  if (receiver) await receiver.start(port, options.host);
+  else {
+    await app.start();
+    await new Promise<void>((resolve) => server.listen(port, options.host ?? '0.0.0.0', resolve));
+  }
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const scheduler = startScheduler(options.jobs ?? allJobs, deps);
+  const heartbeat = setInterval(() => void deps.runs.heartbeat().catch(() => {}), (config.runs.staleSeconds * 1000) / 3);
+  deps.log.info({ port: boundPort, mode: socketMode ? 'socket' : 'http', state: deps.db.kind, coord: deps.coord.kind }, 'opsbot started');
+
+  return {
+    deps,
+    port: boundPort,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await scheduler.stop();
+      if (receiver) await receiver.stop();
+      else {
+        await app.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      clearInterval(heartbeat);
+      // Runs still in flight are marked now rather than left for another replica's janitor.
+      await deps.db.query(`update runs set status = 'interrupted', finished_at = now(), error = 'interrupted: opsbot was stopped'
+        where owner = $1 and status = 'running'`, [deps.runs.owner]).catch(() => {});
+      await closeDeps(deps);
+      deps.log.info('opsbot stopped');
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Schedules every job: SCHEDULE_<JOB> overrides its default (`off` disables it), one replica per fire, no overlap,
+// and a run record per execution.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Deps, Job } from './deps.js';
+
+export interface Scheduler {
+  /** Job name -> the expression it runs on; disabled jobs are absent. */
+  readonly schedules: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export function scheduleFor(job: Job, deps: Pick<Deps, 'config'>): string {
+  return deps.config.schedules[job.name] ?? job.defaultSchedule;
+}
+
+/** Runs one job as a recorded run; never throws (a failed job is a run with status error, and a log line). */
+export async function runJob(job: Job, deps: Deps): Promise<void> {
+  const started = performance.now();
+  let status = 'passed';
+  try {
+    await deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron' }, async () => {
+      await job.run(deps);
+      return { verdict: 'passed' };
+    });
+  } catch (error) {
+    status = 'error';
+    deps.log.error({ err: error, job: job.name }, 'job failed');
+  } finally {
+    deps.metrics.jobRuns.inc({ job: job.name, status });
+    deps.log.info({ job: job.name, status, ms: Math.round(performance.now() - started) }, 'job finished');
+  }
+}
+
+export function startScheduler(jobs: Job[], deps: Deps): Scheduler {
+  const tasks: ScheduledTask[] = [];
+  const schedules: Record<string, string> = {};
+  for (const job of jobs) {
+    const expression = scheduleFor(job, deps);
+    if (expression === 'off') continue;
+    schedules[job.name] = expression;
+    tasks.push(
+      cron.schedule(expression, () => runJob(job, deps), {
+        name: `opsbot:${job.name}`,
+        timezone: deps.config.scheduleTz,
+        noOverlap: true,
+        // Every replica ticks; the coordinator (Redis SET NX on the fire's time slot) lets exactly one run it.
+        distributed: true,
+        runCoordinator: deps.coord.runCoordinator,
+        distributedLease: 10 * 60_000,
+      }),
+    );
+  }
+  deps.log.info({ schedules, tz: deps.config.scheduleTz }, 'scheduler started');
+  return {
+    schedules,
+    async stop() {
+      await Promise.all(tasks.map((task) => task.destroy()));
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The Slack Web API, narrowed to what opsbot does with it: post, update, reply, upload, look up groups.
+import { type WebAPICallError, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { SlackMessage } from '../blocks/kit.js';
+import type { GroupDirectory } from '../roles.js';
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+export interface Upload {
+  filename: string;
+  content: string | Buffer;
+  title?: string;
+}
+export interface Chat extends GroupDirectory {
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef>;
+  update(ref: MessageRef, message: SlackMessage): Promise<void>;
+  ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
+  /** Uploads files into a channel (a thread when threadTs is given), with an optional comment. */
+  upload(channel: string, threadTs: string | undefined, files: Upload[], comment?: string): Promise<void>;
+  permalink(ref: MessageRef): Promise<string | undefined>;
+  /** The WebClient itself, for listeners (views.open and the like); domain code uses the methods above. */
+  readonly client: WebClient;
+}
+
+export function slackClientOptions(apiUrl: string | undefined): WebClientOptions {
+  return {
+    ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+    // A few quick retries (Retry-After is honoured); what still fails is kept in the outbox and sent later.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    timeout: 15_000,
+  };
+}
+
+/** Slack's own error code (`channel_not_found`), or the HTTP failure, for messages and the outbox. */
+export function slackErrorCode(error: unknown): string {
+  const e = error as WebAPICallError & { data?: { error?: string }; statusCode?: number };
+  return e?.data?.error ?? (e?.statusCode ? `HTTP ${e.statusCode}` : (e as Error)?.message ?? String(error));
+}
+
+export function webChat(client: WebClient): Chat {
+  const groupIds = new Map<string, string>();
+  return {
+    client,
+    async post(channel, message, threadTs) {
+      const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: threadTs,
+        unfurl_links: false });
+      return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+    },
+    async update(ref, message) {
+      await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks ?? [] });
+    },
+    async ephemeral(channel, user, message) {
+      await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+    },
+    async upload(channel, threadTs, files, comment) {
+      await client.files.uploadV2({
+        channel_id: channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(comment ? { initial_comment: comment } : {}),
+        file_uploads: files.map((f) => ({ file: Buffer.from(f.content), filename: f.filename, title: f.title ?? f.filename })),
+      } as Parameters<WebClient['files']['uploadV2']>[0]);
+    },
+    async permalink(ref) {
+      const result = await client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts }).catch(() => undefined);
+      return result?.permalink;
+    },
+    async members(group) {
+      const handle = group.replace(/^@/, '');
+      let id = /^S[A-Z0-9]+$/.test(handle) ? handle : groupIds.get(handle);
+      if (!id) {
+        const list = await client.usergroups.list({});
+        for (const g of list.usergroups ?? []) if (g.handle && g.id) groupIds.set(g.handle, g.id);
+        id = groupIds.get(handle);
+      }
+      if (!id) return [];
+      return (await client.usergroups.users.list({ usergroup: id })).users ?? [];
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// opsbot's HTTP receiver for Bolt: signature, replay guard and envelope checks before any listener runs, and an
+// answer for every request (a listener's ack, 200 for what no listener handles, 400 for malformed, 401 for unsigned).
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type App, type Receiver, type ReceiverEvent, isValidSlackRequest } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Coord } from '../coord/coord.js';
+import type { Metrics } from '../http/metrics.js';
+import { parseEnvelope } from './envelope.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_SKEW_SECONDS = 300;
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+export interface ReceiverOptions {
+  signingSecret: string;
+  coord: Coord;
+  log: Logger;
+  metrics: Metrics;
+  /** Other routes on the same server (/healthz, /readyz, /metrics); true when one answered. */
+  routes: Route;
+  now?: () => number;
+}
+
+export class OpsbotReceiver implements Receiver {
+  private app: App | undefined;
+  readonly server: Server;
+
+  constructor(private readonly options: ReceiverOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        options.log.error({ err: error }, 'request handling failed');
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      });
+    });
+  }
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  start(port: number, host = '0.0.0.0'): Promise<Server> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve(this.server));
+    });
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    res.on('finish', () => this.options.metrics.httpRequests.inc({ route: path === '/slack/events' ? path : (req.method === 'GET' ? path : 'other'), status: String(res.statusCode) }));
+    if (path !== '/slack/events') {
+      if (!(await this.options.routes(req, res))) send(res, 404, { error: 'not found' });
+      return;
+    }
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+    const raw = await readBody(req);
+    if (raw === undefined) return send(res, 413, { error: 'body too large' });
+
+    const refusal = await this.refuse(req, raw);
+    if (refusal) {
+      this.options.log.warn({ reason: refusal }, 'slack request refused');
+      return send(res, 401, { error: refusal });
+    }
+    const parsed = parseEnvelope(String(req.headers['content-type'] ?? ''), raw);
+    if (!parsed.ok) {
+      this.options.log.warn({ reason: parsed.reason }, 'malformed slack request');
+      return send(res, 400, { error: parsed.reason });
+    }
+    const envelope = parsed.envelope;
+    if (envelope.kind === 'ssl_check' || envelope.kind === 'ignored') return send(res, 200);
+    if (envelope.kind === 'url_verification') return send(res, 200, { challenge: envelope.challenge });
+    // Slack redelivers an event it thinks was missed (X-Slack-Retry-Num); the event id makes it run once.
+    if (envelope.kind === 'event' && !(await this.options.coord.firstSeen(`event:${envelope.body.event_id}`, 3600))) {
+      return send(res, 200);
+    }
+    await this.dispatch(envelope.body as Record<string, unknown>, req, res, envelope.kind === 'command' ? envelope.body.command : undefined);
+  }
+
+  /** Why a request is refused (unsigned, bad signature, stale, future, replayed), or undefined. */
+  private async refuse(req: IncomingMessage, raw: string): Promise<string | undefined> {
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (typeof signature !== 'string' || !Number.isInteger(timestamp)) return 'unsigned request';
+    const nowSeconds = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
+    // Bolt refuses stale timestamps but accepts future ones; a request is good for five minutes either way.
+    if (Math.abs(nowSeconds - timestamp) > MAX_SKEW_SECONDS) return 'timestamp is more than 5 minutes from now';
+    const valid = isValidSlackRequest({
+      signingSecret: this.options.signingSecret,
+      body: raw,
+      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+      nowMilliseconds: nowSeconds * 1000,
+    });
+    if (!valid) return 'bad signature';
+    if (!(await this.options.coord.firstSeen(`sig:${signature}`, MAX_SKEW_SECONDS * 2))) return 'replayed request';
+    return undefined;
+  }
+
+  private async dispatch(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, command?: string) {
+    const started = performance.now();
+    const retryNum = Number(req.headers['x-slack-retry-num']);
+    const retryReason = req.headers['x-slack-retry-reason'];
+    const event: ReceiverEvent = {
+      body,
+      ...(Number.isInteger(retryNum) ? { retryNum } : {}),
+      ...(typeof retryReason === 'string' ? { retryReason } : {}),
+      ack: async (response?: unknown) => {
+        if (res.headersSent) return;
+        if (response === undefined || response === '') send(res, 200);
+        else send(res, 200, typeof response === 'string' ? { text: response } : response);
+      },
+    };
+    try {
+      await this.app?.processEvent(event);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'listener failed');
+    } finally {
+      if (command) this.options.metrics.commandSeconds.observe({ command }, (performance.now() - started) / 1000);
+    }
+    // Nothing acked: no listener took it (an unknown command, action or callback id). Answer now, not after 3 s.
+    if (!res.headersSent) {
+      send(res, 200, command ? { response_type: 'ephemeral', text: `opsbot does not know \`${command}\`.` } : undefined);
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) return;
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

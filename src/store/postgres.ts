@@ -1,0 +1,40 @@
+// Db over a pg connection pool (DATABASE_URL).
+import pg from 'pg';
+import type { Db, Row } from './db.js';
+
+// int8 and numeric come back as strings by default; counts in opsbot fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function postgresDb(url: string, max = 10): Db & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsbot' });
+  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const onClient = (client: pg.PoolClient | pg.Pool): Db => ({
+    kind: 'postgres',
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query(sql, params as unknown[])).rows as T[];
+    },
+    transaction: () => Promise.reject(new Error('nested transactions are not supported')),
+    close: async () => {},
+  });
+  return {
+    kind: 'postgres',
+    pool,
+    query: (sql, params) => onClient(pool).query(sql, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn(onClient(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

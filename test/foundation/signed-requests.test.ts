@@ -1,0 +1,65 @@
+// The receiver: signed requests reach listeners; unsigned, stale, future and replayed ones get 401 and reach none.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bot, startBot } from '../support/bot.js';
+import { signatureHeaders } from '../support/sign.js';
+
+describe('signed requests', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startBot();
+  });
+  afterAll(() => bot.stop());
+
+  const smokeHelp = () =>
+    new URLSearchParams({ command: '/smoke', text: 'help', user_id: 'U_TEST', channel_id: 'C_OPS', response_url: bot.slack.responseUrl() }).toString();
+  const auditedCommands = async () => Number((await bot.db.query<{ n: number }>("select count(*)::int as n from audit_events"))[0]?.n);
+
+  it('answers a correctly signed /smoke help with its usage within 3 s', async () => {
+    const answer = await bot.slash('/smoke', 'help');
+    expect(answer.status).toBe(200);
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(answer.body.text).toContain('/smoke [env]');
+    expect(answer.ms).toBeLessThan(3000);
+  });
+
+  it('refuses an unsigned request with 401', async () => {
+    const answer = await bot.post(smokeHelp(), { signed: false });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toBe('unsigned request');
+  });
+
+  it('refuses a request signed with another secret', async () => {
+    const body = smokeHelp();
+    const answer = await bot.post(body, { signed: false, headers: signatureHeaders(body, 'not-the-secret') });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toBe('bad signature');
+  });
+
+  it.each([
+    ['stale', -301],
+    ['future', +301],
+  ])('refuses a %s timestamp (over 5 minutes from now)', async (_kind, offset) => {
+    const body = smokeHelp();
+    const headers = signatureHeaders(body, undefined, Math.floor(Date.now() / 1000) + offset);
+    const answer = await bot.post(body, { signed: false, headers });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toContain('5 minutes');
+  });
+
+  it('refuses the replay of a request it already answered', async () => {
+    const body = smokeHelp();
+    const headers = signatureHeaders(body);
+    expect((await bot.post(body, { signed: false, headers })).status).toBe(200);
+    const replay = await bot.post(body, { signed: false, headers });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('replayed request');
+  });
+
+  it('lets no refused request reach a listener', async () => {
+    const before = bot.slack.calls.length;
+    const audited = await auditedCommands();
+    await bot.post(smokeHelp(), { signed: false });
+    expect(bot.slack.calls.length).toBe(before);
+    expect(await auditedCommands()).toBe(audited);
+  });
+});
