@@ -146,8 +146,10 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Drain the rest without keeping it, so the client reads our 413 instead of a reset connection.
+        req.removeAllListeners('data');
+        req.resume();
         resolve(undefined);
-        req.destroy();
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
