@@ -1,0 +1,79 @@
+// The audit chain: append-only, hash-chained, verifiable, one unbroken chain under concurrent writers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAudit, verifyAuditChain } from '../../src/store/audit.js';
+import type { Db } from '../../src/store/db.js';
+import { embeddedDb } from '../../src/store/embedded.js';
+import { migrate } from '../../src/store/migrate.js';
+import { postgresDb } from '../../src/store/postgres.js';
+import { TEST_DATABASE_URL, type TestDatabase, createTestDatabase } from '../support/infra.js';
+
+const backends: [string, () => Promise<{ db: Db; cleanup: () => Promise<void> }>][] = [
+  ['embedded', async () => {
+    const db = await embeddedDb('memory://');
+    return { db, cleanup: () => db.close() };
+  }],
+];
+if (TEST_DATABASE_URL) {
+  backends.push(['postgres', async () => {
+    const database: TestDatabase = await createTestDatabase('audit');
+    const db = postgresDb(database.url);
+    return { db, cleanup: async () => {
+      await db.close();
+      await database.drop();
+    } };
+  }]);
+}
+
+describe.each(backends)('audit chain on %s', (_name, open) => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, cleanup } = await open());
+    await migrate(db);
+  });
+  afterAll(() => cleanup());
+
+  it('verifies a fresh chain and reports rows walked and the head hash', async () => {
+    const audit = createAudit(db, () => new Date());
+    await audit.append({ action: 'smoke.run', actor: { user: 'U1', channel: 'C1' }, params: { env: 'staging' }, outcome: 'passed' });
+    await audit.append({ action: 'seed.confirm', actor: { user: 'U2' }, params: { count: 3 }, outcome: 'ok' });
+    const report = await verifyAuditChain(db);
+    expect(report).toMatchObject({ ok: true, rowsWalked: 2 });
+    const [head] = await db.query<{ hash: string }>('select hash from audit_events order by seq desc limit 1');
+    expect(report.headHash).toBe(head?.hash);
+  });
+
+  it('refuses UPDATE and DELETE on audit_events', async () => {
+    await expect(db.query("update audit_events set outcome = 'x'")).rejects.toThrow(/append-only/);
+    await expect(db.query('delete from audit_events')).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps one unbroken chain under 20 concurrent appends', async () => {
+    const audit = createAudit(db, () => new Date());
+    const before = (await verifyAuditChain(db)).rowsWalked;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => audit.append({ action: 'test.append', params: { i }, outcome: 'ok' })));
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rowsWalked: before + 20 });
+  });
+
+  it('redacts secrets in parameters before they are chained', async () => {
+    const audit = createAudit(db, () => new Date());
+    await audit.append({ action: 'test.secret', params: { url: 'postgres://app:hunter2@db/x', token: 'xoxb-1-2-3' }, outcome: 'ok' });
+    const [row] = await db.query<{ params: Record<string, string> }>("select params from audit_events where action = 'test.secret'");
+    expect(JSON.stringify(row?.params)).not.toMatch(/hunter2|xoxb-1-2-3/);
+    expect(row?.params.url).toBe('postgres://app:****@db/x');
+  });
+
+  it('fails naming the row that was altered behind the trigger', async () => {
+    const [target] = await db.query<{ seq: number }>('select seq from audit_events order by seq limit 1 offset 1');
+    // What an attacker with superuser rights could do: bypass the trigger, rewrite a row.
+    await db.transaction(async (tx) => {
+      await tx.query('alter table audit_events disable trigger audit_events_no_change');
+      await tx.query("update audit_events set outcome = 'tampered' where seq = $1", [target?.seq]);
+      await tx.query('alter table audit_events enable trigger audit_events_no_change');
+    });
+    const report = await verifyAuditChain(db);
+    expect(report.ok).toBe(false);
+    expect(report.brokenAt).toEqual({ seq: Number(target?.seq), reason: 'the row was changed after it was written' });
+    expect(report.rowsWalked).toBe(Number(target?.seq) - 1);
+  });
+});

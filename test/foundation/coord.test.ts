@@ -1,0 +1,70 @@
+// One contract for coordination, run on both backends: in-process and Redis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Coord } from '../../src/coord/coord.js';
+import { withLock } from '../../src/coord/coord.js';
+import { localCoord } from '../../src/coord/local.js';
+import { redisCoord } from '../../src/coord/redis.js';
+import { TEST_REDIS_URL, redisPrefix } from '../support/infra.js';
+
+const backends: [string, () => Coord][] = [['in-process', () => localCoord()]];
+if (TEST_REDIS_URL) backends.push(['redis', () => redisCoord(TEST_REDIS_URL!, redisPrefix())]);
+
+describe.each(backends)('coordination (%s)', (_name, open) => {
+  let coord: Coord;
+  beforeAll(() => {
+    coord = open();
+  });
+  afterAll(() => coord.close());
+
+  it('gives a lock to one holder and names it to the others', async () => {
+    const lock = await coord.tryLock('seed:staging', 10_000, { user: 'U_ANA' });
+    expect(lock).not.toBeNull();
+    expect(await coord.tryLock('seed:staging', 10_000, { user: 'U_BOB' })).toBeNull();
+    expect((await coord.lockHolder('seed:staging'))?.owner).toEqual({ user: 'U_ANA' });
+    await lock!.release();
+    expect(await coord.lockHolder('seed:staging')).toBeNull();
+  });
+
+  it('lets only the holder release or extend a lock', async () => {
+    const first = await coord.tryLock('drill:x', 50, { user: 'U1' });
+    await new Promise((resolve) => setTimeout(resolve, 120)); // let the short lock expire
+    const second = await coord.tryLock('drill:x', 10_000, { user: 'U2' });
+    expect(second).not.toBeNull();
+    expect(await first!.extend(10_000)).toBe(false);
+    await first!.release();
+    expect((await coord.lockHolder('drill:x'))?.owner).toEqual({ user: 'U2' });
+    await second!.release();
+  });
+
+  it('runs work under withLock once, telling a concurrent caller who holds it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = withLock(coord, 'job', { user: 'U1' }, () => gate.then(() => 'done'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await withLock(coord, 'job', { user: 'U2' }, async () => 'should not run');
+    expect(second).toMatchObject({ ok: false, holder: { owner: { user: 'U1' } } });
+    release();
+    expect(await first).toEqual({ ok: true, value: 'done' });
+  });
+
+  it('allows perMinute calls in a window and tells when to retry after that', async () => {
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await coord.rateLimit('smoke:U1', 3));
+    expect(results.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(results[3]).toBeGreaterThan(0);
+    expect(results[3]).toBeLessThanOrEqual(60);
+  });
+
+  it('says a key is new only the first time it is seen', async () => {
+    expect(await coord.firstSeen('sig:abc', 60)).toBe(true);
+    expect(await coord.firstSeen('sig:abc', 60)).toBe(false);
+  });
+
+  it('elects one runner per cron slot', async () => {
+    const slot = `opsbot:smoke:${new Date().toISOString()}`;
+    const votes = await Promise.all([coord.runCoordinator.shouldRun(slot, 60_000), coord.runCoordinator.shouldRun(slot, 60_000)]);
+    expect(votes.filter(Boolean)).toHaveLength(1);
+  });
+});
