@@ -14,11 +14,12 @@ export function scheduleFor(job: Job, deps: Pick<Deps, 'config'>): string {
 }
 
 /** Runs one job as a recorded run; never throws (a failed job is a run with status error, and a log line). */
-export async function runJob(job: Job, deps: Deps): Promise<void> {
+export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<void> {
   const started = performance.now();
   let status = 'passed';
   try {
-    await deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron' }, async () => {
+    const params = slot ? { slot: slot.toISOString() } : {};
+    await deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron', params }, async () => {
       await job.run(deps);
       return { verdict: 'passed' };
     });
@@ -39,7 +40,7 @@ export function startScheduler(jobs: Job[], deps: Deps): Scheduler {
     if (expression === 'off') continue;
     schedules[job.name] = expression;
     tasks.push(
-      cron.schedule(expression, () => runJob(job, deps), {
+      cron.schedule(expression, (context) => runJob(job, deps, context.date), {
         name: `opsbot:${job.name}`,
         timezone: deps.config.scheduleTz,
         noOverlap: true,
