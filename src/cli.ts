@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `opsbot` command line: serve (default), migrate, config check, audit verify, and each capability's commands.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { accessCli } from './access/cli.js';
 import { type CliCommand, type CliIo, EXIT, cliConfig } from './cli/io.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
@@ -122,7 +123,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   return command(args, io);
 }
 
-const isEntryPoint = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').slice(-2).join('/'));
+// Through the npm bin symlink too: compare real paths.
+const isEntryPoint = Boolean(process.argv[1]) && realpathSync(process.argv[1]!) === fileURLToPath(import.meta.url);
 if (isEntryPoint) {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const io: CliIo = { env: process.env, out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
