@@ -4,10 +4,11 @@ import type { Deps } from '../deps.js';
 import { maskSecrets, maskUrl } from '../redact.js';
 import type { Db } from '../store/db.js';
 import { postgresDb } from '../store/postgres.js';
-import { pilotRows, tenantIds } from './data.js';
+import { tenantIds } from './data.js';
 import { applyPilotSchema, countPilotTables, pilotSchemaVersion } from './schema.js';
 import { rollupDay, type ShadowReport, shadowReports } from './shadow.js';
-import { type UpsertCounts, upsertRows } from './upsert.js';
+import { seedTenantsAndData, testNotifications } from './steps.js';
+import type { UpsertCounts } from './upsert.js';
 
 export type SeedStepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'warning' | 'failed';
 export interface SeedStep {
@@ -158,64 +159,6 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
   log(`\n${RULE}\n${report.verdict === 'passed' ? 'SEED COMPLETE' : 'SEED FAILED'}\n${RULE}`);
   deps.log?.info({ env: options.env, verdict: report.verdict, tenants: tenants.length }, 'seed finished');
   return report;
-}
-
-async function seedTenantsAndData(
-  tx: Db,
-  report: SeedReport,
-  day: string,
-  log: (line: string) => void,
-  deps: SeedDeps,
-) {
-  const [tenantRows, ...dataRows] = pilotRows(report.prefix, report.count, day);
-  const existing = new Set(
-    (await tx.query<{ id: string }>('select id from tenants where id = any($1::text[])', [report.tenants])).map(
-      (r) => r.id,
-    ),
-  );
-  report.written.tenants = await upsertRows(tx, tenantRows!);
-  for (const [index, tenant] of report.tenants.entries()) {
-    log(
-      existing.has(tenant)
-        ? `✅ Tenant already present, reset to seeded values: ${tenant}`
-        : `✅ Created tenant: ${tenant}`,
-    );
-    // Test seam: a fault here lands in the middle of step 2, after tenants are written and before their data.
-    await deps.hooks?.['seed.tenant']?.({ tenant, index, prefix: report.prefix });
-  }
-  for (const rows of dataRows) {
-    const counts = await upsertRows(tx, rows);
-    report.written[rows.table] = counts;
-    log(
-      `✅ Seeded ${rows.rows.length} ${rows.table} (${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged)`,
-    );
-  }
-  const created = Object.values(report.written).reduce((sum, c) => sum + c.inserted, 0);
-  return { status: 'done' as const, detail: `${report.tenants.length} tenants; ${created} rows new` };
-}
-
-async function testNotifications(report: SeedReport, deps: SeedDeps, log: (line: string) => void) {
-  if (!deps.mail?.configured) {
-    log('⚠️  SMTP not configured, skipping email test');
-    return { status: 'skipped' as const, detail: 'SMTP not configured, skipping' };
-  }
-  if (!deps.mail.alertTo) {
-    log('⚠️  ALERT_EMAIL not set, skipping email test');
-    return { status: 'skipped' as const, detail: 'ALERT_EMAIL not set, skipping' };
-  }
-  try {
-    await deps.mail.send({
-      subject: `opsbot: seed pilots test email (${report.env ?? 'target'})`,
-      text: `This is the test email of a pilot seed into ${report.target}: ${report.tenants.join(', ')}.`,
-    });
-    log(`✅ Test email sent to ${deps.mail.alertTo}`);
-    return { status: 'done' as const, detail: `test email sent to ${deps.mail.alertTo}` };
-  } catch (error) {
-    // Mail is a check of the notification path, not data: a failure is reported, the seed goes on.
-    const reason = maskSecrets((error as Error).message);
-    log(`⚠️  Test email failed: ${reason}`);
-    return { status: 'warning' as const, detail: `test email failed: ${reason}` };
-  }
 }
 
 async function summarise(db: Db, report: SeedReport, log: (line: string) => void): Promise<void> {
