@@ -25,8 +25,12 @@ for (const name of names) {
   const mod = (await import(`./${name}.ts`)) as { run(): Promise<BenchResult> };
   const result = await mod.run();
   writeFileSync(`${dir}/out/${name}.json`, JSON.stringify(result, null, 2));
-  const figures = Object.entries(result.figures).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`${name}: ${figures}${result.goal ? ` (goal ${result.goal}: ${result.met ? 'met' : 'NOT met'})` : ''} [${Math.round(performance.now() - started)} ms]`);
+  const figures = Object.entries(result.figures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  console.log(
+    `${name}: ${figures}${result.goal ? ` (goal ${result.goal}: ${result.met ? 'met' : 'NOT met'})` : ''} [${Math.round(performance.now() - started)} ms]`,
+  );
   for (const note of result.notes ?? []) console.log(`  ${note}`);
   if (result.met === false) failed = true;
 }

@@ -11,8 +11,11 @@ export const janitorJob: Job = {
       deps.log.warn({ runId: run.id, kind: run.kind }, 'run interrupted');
       if (run.slack_channel && run.slack_ts) {
         const text = `⚠️ ${run.kind}${run.env ? ` ${run.env}` : ''} was interrupted: opsbot stopped before it finished (run ${run.id}). Run it again.`;
-        await deps.chat.update({ channel: run.slack_channel, ts: run.slack_ts }, { text }).catch((error) =>
-          deps.log.warn({ err: error, runId: run.id }, 'could not update the interrupted run message'));
+        await deps.chat
+          .update({ channel: run.slack_channel, ts: run.slack_ts }, { text })
+          .catch((error) =>
+            deps.log.warn({ err: error, runId: run.id }, 'could not update the interrupted run message'),
+          );
       }
     }
   },

@@ -3,15 +3,15 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { accessCli } from './access/cli.js';
-import { type CliCommand, type CliIo, EXIT, cliConfig } from './cli/io.js';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { type CliCommand, type CliIo, cliConfig, EXIT } from './cli/io.js';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config.js';
 import { drillCli } from './drill/cli.js';
+import { createLogger } from './log.js';
 import { buildDeps, closeDeps, startService } from './main.js';
 import { seedCli } from './seed/cli.js';
 import { smokeCli } from './smoke/cli.js';
-import { migrate } from './store/migrate.js';
 import { verifyAuditChain } from './store/audit.js';
-import { createLogger } from './log.js';
+import { migrate } from './store/migrate.js';
 
 const HELP = `opsbot — runs the operations runbook from Slack, a schedule, or this command line
 
@@ -30,7 +30,7 @@ Usage: opsbot <command> [options]
 Configuration comes from the environment, and from ./.env when present.`;
 
 const serve: CliCommand = async (_args, io) => {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(io.env);
   } catch (error) {
@@ -45,7 +45,10 @@ const serve: CliCommand = async (_args, io) => {
     service.deps.log.info({ signal }, 'stopping');
     // Kubernetes waits 30 s before SIGKILL: finish within 25 s whatever happens.
     setTimeout(() => process.exit(1), 25_000).unref();
-    void service.stop().then(() => process.exit(0), () => process.exit(1));
+    void service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
@@ -58,7 +61,9 @@ const migrateCommand: CliCommand = async (_args, io) => {
   const deps = await buildDeps(config, { log: createLogger('warn') });
   try {
     const report = await migrate(deps.db);
-    io.out(report.applied.length ? `Applied ${report.applied.join(', ')}.` : `Up to date (${report.total} migrations).`);
+    io.out(
+      report.applied.length ? `Applied ${report.applied.join(', ')}.` : `Up to date (${report.total} migrations).`,
+    );
     return EXIT.ok;
   } finally {
     await closeDeps(deps);
@@ -104,8 +109,14 @@ const auditCommand: CliCommand = async (args, io) => {
 };
 
 const COMMANDS: Record<string, CliCommand> = {
-  serve, migrate: migrateCommand, config: configCommand, audit: auditCommand,
-  smoke: smokeCli, seed: seedCli, backup: (args, io) => drillCli(['backup', ...args], io), drill: drillCli,
+  serve,
+  migrate: migrateCommand,
+  config: configCommand,
+  audit: auditCommand,
+  smoke: smokeCli,
+  seed: seedCli,
+  backup: (args, io) => drillCli(['backup', ...args], io),
+  drill: drillCli,
   'access-review': accessCli,
 };
 
@@ -127,7 +138,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 const isEntryPoint = Boolean(process.argv[1]) && realpathSync(process.argv[1]!) === fileURLToPath(import.meta.url);
 if (isEntryPoint) {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const io: CliIo = { env: process.env, out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
+  const io: CliIo = {
+    env: process.env,
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  };
   runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

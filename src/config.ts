@@ -14,8 +14,14 @@ export interface Environment {
 }
 
 export interface Config {
-  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string;
-    alertChannel?: string; reviewChannel?: string };
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    alertChannel?: string;
+    reviewChannel?: string;
+  };
   port: number;
   logLevel: string;
   dataDir: string;
@@ -26,10 +32,21 @@ export interface Config {
   seed: { environments: string[]; maxTenants: number };
   drill: { databaseUrl?: string };
   backup: { environments: string[]; dir: string; retentionDays: number };
-  access: { databaseUrl?: string; usersSql?: string; tenantsSql?: string; allowedRoles: string[];
-    minThreshold: number; remindHours: number };
-  alerts: { failureThreshold: number; successThreshold: number; renotifyMinutes: number;
-    links: { name: string; url: string }[]; serviceName: string };
+  access: {
+    databaseUrl?: string;
+    usersSql?: string;
+    tenantsSql?: string;
+    allowedRoles: string[];
+    minThreshold: number;
+    remindHours: number;
+  };
+  alerts: {
+    failureThreshold: number;
+    successThreshold: number;
+    renotifyMinutes: number;
+    links: { name: string; url: string }[];
+    serviceName: string;
+  };
   github: { token?: string; org?: string; repo?: string; apiUrl?: string };
   smtp: { host?: string; port: number; user?: string; password?: string; from: string; alertEmail?: string };
   roles: { admins: string[]; operators: string[]; reviewers: string[] };
@@ -42,21 +59,33 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`opsbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}\n` +
-      problems.map((p) => `  - ${p}`).join('\n'));
+    super(
+      `opsbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
     this.name = 'ConfigError';
   }
 }
 
 type Env = Record<string, string | undefined>;
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const envVar = (name: string) => name.toUpperCase().replace(/-/g, '_');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'is not an http(s) URL' });
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'is not a postgres:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'is not a redis:// URL' });
-const count = (min: number) => z.coerce.number({ error: 'is not a number' }).int('is not a whole number').min(min, `must be at least ${min}`);
-const ratio = z.coerce.number({ error: 'is not a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
-const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).transform((v) => ['true', '1', 'yes'].includes(v));
+const count = (min: number) =>
+  z.coerce.number({ error: 'is not a number' }).int('is not a whole number').min(min, `must be at least ${min}`);
+const ratio = z.coerce
+  .number({ error: 'is not a number' })
+  .min(0, 'must be between 0 and 1')
+  .max(1, 'must be between 0 and 1');
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
@@ -68,7 +97,9 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? MASK : maskUrl(raw);
-    problems.push(`${name}: \`${shown}\` ${parsed.error.issues[0]?.message ?? 'is not valid'}. Example: ${name}=${example}`);
+    problems.push(
+      `${name}: \`${shown}\` ${parsed.error.issues[0]?.message ?? 'is not valid'}. Example: ${name}=${example}`,
+    );
     return undefined;
   }
   function required<T>(name: string, schema: z.ZodType<T>, example: string, why = 'is not set'): T | undefined {
@@ -81,35 +112,60 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   const text = z.string();
 
   const botTokenSchema = text.regex(/^xoxb-/, 'does not start with xoxb-');
-  const botToken = requireSlack ? required('SLACK_BOT_TOKEN', botTokenSchema, 'xoxb-1234-5678-abcd')
+  const botToken = requireSlack
+    ? required('SLACK_BOT_TOKEN', botTokenSchema, 'xoxb-1234-5678-abcd')
     : read('SLACK_BOT_TOKEN', botTokenSchema, 'xoxb-1234-5678-abcd');
   const appToken = read('SLACK_APP_TOKEN', text.regex(/^xapp-/, 'does not start with xapp-'), 'xapp-1-A0-1-abcd');
-  const signingSecret = env.SLACK_APP_TOKEN || !requireSlack ? read('SLACK_SIGNING_SECRET', text, '8f3c2b1e…')
-    : required('SLACK_SIGNING_SECRET', text.min(8, 'is too short'), '8f3c2b1e…', 'is not set (or set SLACK_APP_TOKEN for Socket Mode)');
+  const signingSecret =
+    env.SLACK_APP_TOKEN || !requireSlack
+      ? read('SLACK_SIGNING_SECRET', text, '8f3c2b1e…')
+      : required(
+          'SLACK_SIGNING_SECRET',
+          text.min(8, 'is too short'),
+          '8f3c2b1e…',
+          'is not set (or set SLACK_APP_TOKEN for Socket Mode)',
+        );
 
-  const names = read('ENVIRONMENTS', text, 'staging,qa', 'staging')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const names =
+    read('ENVIRONMENTS', text, 'staging,qa', 'staging')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   for (const name of names) {
-    if (!ENV_NAME.test(name)) problems.push(`ENVIRONMENTS: \`${name}\` is not a valid name. Use lowercase letters, digits and hyphens, e.g. ENVIRONMENTS=staging,qa`);
-    if (name === 'opsbot') problems.push('ENVIRONMENTS: `opsbot` is reserved for the bot\'s own database. Example: ENVIRONMENTS=staging');
+    if (!ENV_NAME.test(name))
+      problems.push(
+        `ENVIRONMENTS: \`${name}\` is not a valid name. Use lowercase letters, digits and hyphens, e.g. ENVIRONMENTS=staging,qa`,
+      );
+    if (name === 'opsbot')
+      problems.push("ENVIRONMENTS: `opsbot` is reserved for the bot's own database. Example: ENVIRONMENTS=staging");
   }
-  const environments: Environment[] = names.filter((n) => ENV_NAME.test(n) && n !== 'opsbot').map((name) => {
-    const prefix = envVar(name);
-    const paths = read(`${prefix}_HEALTH_PATHS`, text.regex(/^\/[^,]*(,\s*\/[^,]*)*$/, 'must be paths starting with /'), '/healthz,/readyz', '/healthz,/readyz');
-    return {
-      name,
-      baseUrl: read(`${prefix}_BASE_URL`, httpUrl, 'https://staging.example.com'),
-      // Any scheme is accepted here: the seed guards refuse SQLite and others with the runbook's own words.
-      databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
-      databaseUrlVar: `${prefix}_DATABASE_URL`,
-      healthPaths: paths ? list(paths) : ['/healthz', '/readyz'],
-    };
-  });
+  const environments: Environment[] = names
+    .filter((n) => ENV_NAME.test(n) && n !== 'opsbot')
+    .map((name) => {
+      const prefix = envVar(name);
+      const paths = read(
+        `${prefix}_HEALTH_PATHS`,
+        text.regex(/^\/[^,]*(,\s*\/[^,]*)*$/, 'must be paths starting with /'),
+        '/healthz,/readyz',
+        '/healthz,/readyz',
+      );
+      return {
+        name,
+        baseUrl: read(`${prefix}_BASE_URL`, httpUrl, 'https://staging.example.com'),
+        // Any scheme is accepted here: the seed guards refuse SQLite and others with the runbook's own words.
+        databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
+        databaseUrlVar: `${prefix}_DATABASE_URL`,
+        healthPaths: paths ? list(paths) : ['/healthz', '/readyz'],
+      };
+    });
   const known = new Set(names);
   const namesIn = (variable: string, fallback: string, allowOpsbot: boolean) => {
     const picked = list(env[variable] ?? fallback);
     for (const name of picked) {
       if (!known.has(name) && !(allowOpsbot && name === 'opsbot')) {
-        problems.push(`${variable}: \`${name}\` is not in ENVIRONMENTS (${names.join(', ') || 'none'}). Example: ${variable}=${names[0] ?? 'staging'}`);
+        problems.push(
+          `${variable}: \`${name}\` is not in ENVIRONMENTS (${names.join(', ') || 'none'}). Example: ${variable}=${names[0] ?? 'staging'}`,
+        );
       }
     }
     return picked;
@@ -122,26 +178,33 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     if (value === 'off' || isCronExpression(value)) schedules[job] = value;
     else problems.push(`${name}: \`${value}\` is not a cron expression. Example: ${name}=0 */6 * * * (or off)`);
   }
-  const scheduleTz = read('SCHEDULE_TZ', text.refine(isTimeZone, 'is not an IANA time zone'), 'Europe/Berlin', 'UTC') ?? 'UTC';
+  const scheduleTz =
+    read('SCHEDULE_TZ', text.refine(isTimeZone, 'is not an IANA time zone'), 'Europe/Berlin', 'UTC') ?? 'UTC';
   const dataDir = env.DATA_DIR || './.opsbot';
 
   const alertLinks = (env.ALERT_LINKS ? list(env.ALERT_LINKS) : []).flatMap((pair) => {
     const [name, ...rest] = pair.split('=');
     const url = rest.join('=');
     if (name && httpUrl.safeParse(url).success) return [{ name: name.trim(), url }];
-    problems.push(`ALERT_LINKS: \`${pair}\` is not Name=https://…. Example: ALERT_LINKS=Logs=https://logs.example.com,Dashboard=https://grafana.example.com`);
+    problems.push(
+      `ALERT_LINKS: \`${pair}\` is not Name=https://…. Example: ALERT_LINKS=Logs=https://logs.example.com,Dashboard=https://grafana.example.com`,
+    );
     return [];
   });
 
   const config: Config = {
     slack: {
-      botToken: botToken ?? '', signingSecret, appToken,
+      botToken: botToken ?? '',
+      signingSecret,
+      appToken,
       apiUrl: read('SLACK_API_URL', httpUrl, 'https://slack.com/api/'),
       alertChannel: env.SLACK_ALERT_CHANNEL || undefined,
       reviewChannel: env.SLACK_REVIEW_CHANNEL || undefined,
     },
     port: read('PORT', count(0).max(65535, 'must be at most 65535'), '3000', '3000') ?? 3000,
-    logLevel: read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'info') ?? 'info',
+    logLevel:
+      read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'info') ??
+      'info',
     dataDir,
     databaseUrl: read('DATABASE_URL', postgresUrl, 'postgres://opsbot:secret@localhost:5432/opsbot'),
     redisUrl: read('REDIS_URL', redisUrl, 'redis://localhost:6379'),
@@ -183,10 +246,16 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       port: read('SMTP_PORT', count(1).max(65535, 'must be at most 65535'), '587', '587') ?? 587,
       user: env.SMTP_USER || undefined,
       password: env.SMTP_PASSWORD || undefined,
-      from: read('SMTP_FROM', text.includes('@', 'is not an email address'), 'opsbot@example.com', 'opsbot@localhost') ?? 'opsbot@localhost',
+      from:
+        read('SMTP_FROM', text.includes('@', 'is not an email address'), 'opsbot@example.com', 'opsbot@localhost') ??
+        'opsbot@localhost',
       alertEmail: read('ALERT_EMAIL', text.includes('@', 'is not an email address'), 'ops@example.com'),
     },
-    roles: { admins: list(env.OPSBOT_ADMINS), operators: list(env.OPSBOT_OPERATORS), reviewers: list(env.OPSBOT_REVIEWERS) },
+    roles: {
+      admins: list(env.OPSBOT_ADMINS),
+      operators: list(env.OPSBOT_OPERATORS),
+      reviewers: list(env.OPSBOT_REVIEWERS),
+    },
     schedules,
     scheduleTz,
     smoke: {
@@ -197,7 +266,8 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
   };
-  if (config.smtp.user && !config.smtp.password) problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');
+  if (config.smtp.user && !config.smtp.password)
+    problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -216,7 +286,12 @@ export function describeConfig(config: Config): unknown {
   const secret = (value: string | undefined) => (value ? MASK : undefined);
   return {
     ...config,
-    slack: { ...config.slack, botToken: secret(config.slack.botToken), signingSecret: secret(config.slack.signingSecret), appToken: secret(config.slack.appToken) },
+    slack: {
+      ...config.slack,
+      botToken: secret(config.slack.botToken),
+      signingSecret: secret(config.slack.signingSecret),
+      appToken: secret(config.slack.appToken),
+    },
     databaseUrl: config.databaseUrl ? maskUrl(config.databaseUrl) : `embedded (${config.dataDir})`,
     redisUrl: config.redisUrl ? maskUrl(config.redisUrl) : 'in-process (single replica only)',
     environments: config.environments.map((e) => ({ ...e, databaseUrl: e.databaseUrl && maskUrl(e.databaseUrl) })),

@@ -3,13 +3,13 @@ import type { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Coord } from './coord/coord.js';
-import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './http/metrics.js';
+import type { Mailer } from './mail/mailer.js';
+import type { Roles } from './roles.js';
+import type { Chat } from './slack/chat.js';
 import type { Audit } from './store/audit.js';
 import type { Db } from './store/db.js';
 import type { Runs } from './store/runs.js';
-import type { Roles } from './roles.js';
-import type { Chat } from './slack/chat.js';
 
 export interface Deps {
   config: Config;

@@ -1,13 +1,27 @@
 // pino JSON logs; secrets are redacted by path and URL passwords masked in every string that is logged.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { maskSecrets } from './redact.js';
 
 const SECRET_PATHS = [
-  '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.secret', '*.authorization',
-  '*.headers.authorization', '*.headers["x-slack-signature"]', 'config.slack', 'config.smtp.password', 'config.github.token',
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.password',
+  '*.secret',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers["x-slack-signature"]',
+  'config.slack',
+  'config.smtp.password',
+  'config.github.token',
 ].flatMap((path) => [path, `*.${path}`]);
 
-export function createLogger(level = 'info', destination?: pino.DestinationStream, extraSecrets: string[] = []): Logger {
+export function createLogger(
+  level = 'info',
+  destination?: pino.DestinationStream,
+  extraSecrets: string[] = [],
+): Logger {
   return pino(
     {
       level,
@@ -22,8 +36,11 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
         },
       },
       serializers: {
-        err: (error: Error) => ({ type: error.name, message: maskSecrets(error.message, extraSecrets),
-          stack: error.stack && maskSecrets(error.stack, extraSecrets) }),
+        err: (error: Error) => ({
+          type: error.name,
+          message: maskSecrets(error.message, extraSecrets),
+          stack: error.stack && maskSecrets(error.stack, extraSecrets),
+        }),
       },
     },
     destination,

@@ -16,11 +16,11 @@ import { healthRoutes } from './http/routes.js';
 import { createLogger } from './log.js';
 import { createMailer } from './mail/mailer.js';
 import { createRoles } from './roles.js';
-import { createErrorHandler } from './slack/errors.js';
+import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions, webChat } from './slack/chat.js';
+import { createErrorHandler } from './slack/errors.js';
 import { OpsbotReceiver } from './slack/receiver.js';
-import { startScheduler } from './scheduler.js';
 import { createAudit } from './store/audit.js';
 import { migrate } from './store/migrate.js';
 import { openDb } from './store/open.js';
@@ -35,8 +35,20 @@ export interface DepsOptions {
 
 /** Every adapter, opened and migrated: what the service, the CLI and tests share. */
 export async function buildDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
-  const secrets = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.github.token, config.smtp.password];
-  const log = options.log ?? createLogger(config.logLevel, undefined, secrets.filter((s): s is string => Boolean(s)));
+  const secrets = [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.github.token,
+    config.smtp.password,
+  ];
+  const log =
+    options.log ??
+    createLogger(
+      config.logLevel,
+      undefined,
+      secrets.filter((s): s is string => Boolean(s)),
+    );
   const db = await openDb(config);
   const migrations = await migrate(db);
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'migrations applied');
@@ -44,9 +56,16 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   if (!config.redisUrl) log.warn('REDIS_URL is not set: coordination is in-process, so run only one replica');
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using embedded Postgres');
   const now = options.now ?? (() => new Date());
-  const chat = webChat(new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }));
+  const chat = webChat(
+    new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }),
+  );
   return {
-    config, log, now, db, coord, chat,
+    config,
+    log,
+    now,
+    db,
+    coord,
+    chat,
     fetch: options.fetch ?? fetch,
     github: createGithub(config.github, log),
     mail: createMailer(config.smtp),
@@ -81,11 +100,23 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const startedAt = Date.now();
   const deps = await buildDeps(config, options);
   let stopping = false;
-  const routes = healthRoutes({ db: deps.db, coord: deps.coord, metrics: deps.metrics, startedAt, isStopping: () => stopping });
-  const socketMode = Boolean(config.slack.appToken);
-  const receiver = socketMode ? undefined : new OpsbotReceiver({
-    signingSecret: config.slack.signingSecret ?? '', coord: deps.coord, log: deps.log, metrics: deps.metrics, routes,
+  const routes = healthRoutes({
+    db: deps.db,
+    coord: deps.coord,
+    metrics: deps.metrics,
+    startedAt,
+    isStopping: () => stopping,
   });
+  const socketMode = Boolean(config.slack.appToken);
+  const receiver = socketMode
+    ? undefined
+    : new OpsbotReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        coord: deps.coord,
+        log: deps.log,
+        metrics: deps.metrics,
+        routes,
+      });
   const app = new App({
     token: config.slack.botToken,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
@@ -97,7 +128,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   registerCommands(app, deps);
 
   // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.
-  const server = receiver?.server ?? createServer((req, res) => void routes(req, res).then((done) => done || res.writeHead(404).end()));
+  const server =
+    receiver?.server ??
+    createServer((req, res) => void routes(req, res).then((done) => done || res.writeHead(404).end()));
   const port = options.port ?? config.port;
   if (receiver) await receiver.start(port, options.host);
   else {
@@ -107,8 +140,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
-  const heartbeat = setInterval(() => void deps.runs.heartbeat().catch(() => {}), (config.runs.staleSeconds * 1000) / 3);
-  deps.log.info({ port: boundPort, mode: socketMode ? 'socket' : 'http', state: deps.db.kind, coord: deps.coord.kind }, 'opsbot started');
+  const heartbeat = setInterval(
+    () => void deps.runs.heartbeat().catch(() => {}),
+    (config.runs.staleSeconds * 1000) / 3,
+  );
+  deps.log.info(
+    { port: boundPort, mode: socketMode ? 'socket' : 'http', state: deps.db.kind, coord: deps.coord.kind },
+    'opsbot started',
+  );
 
   return {
     deps,
@@ -124,8 +163,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
       }
       clearInterval(heartbeat);
       // Runs still in flight are marked now rather than left for another replica's janitor.
-      await deps.db.query(`update runs set status = 'interrupted', finished_at = now(), error = 'interrupted: opsbot was stopped'
-        where owner = $1 and status = 'running'`, [deps.runs.owner]).catch(() => {});
+      await deps.db
+        .query(
+          `update runs set status = 'interrupted', finished_at = now(), error = 'interrupted: opsbot was stopped'
+        where owner = $1 and status = 'running'`,
+          [deps.runs.owner],
+        )
+        .catch(() => {});
       await closeDeps(deps);
       deps.log.info('opsbot stopped');
     },

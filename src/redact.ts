@@ -1,7 +1,8 @@
 // The one place that hides secrets: connection-URL passwords and token-shaped strings.
 
 const URL_WITH_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/?#\s]*)@/gi;
-const TOKENS = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,})/g;
+const TOKENS =
+  /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|gh[pousr]_[A-Za-z0-9]{10,}|github_pat_[A-Za-z0-9_]{10,})/g;
 export const MASK = '****';
 
 /** postgres://app:s3cret@db/x -> postgres://app:****@db/x; anything that is not a URL comes back unchanged. */

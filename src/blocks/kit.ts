@@ -24,9 +24,15 @@ export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: cut(text, LIMITS.header), emoji: true } });
+export const header = (text: string): HeaderBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: cut(text, LIMITS.header), emoji: true },
+});
 
-export const section = (markdown: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: cut(markdown || ' ', LIMITS.section) } });
+export const section = (markdown: string): SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: cut(markdown || ' ', LIMITS.section) },
+});
 
 export const context = (...markdown: string[]): ContextBlock => ({
   type: 'context',
@@ -45,7 +51,11 @@ export function button(label: string, actionId: string, value = '', style?: 'pri
   };
 }
 
-export const actions = (blockId: string, ...buttons: Button[]): ActionsBlock => ({ type: 'actions', block_id: blockId, elements: buttons });
+export const actions = (blockId: string, ...buttons: Button[]): ActionsBlock => ({
+  type: 'actions',
+  block_id: blockId,
+  elements: buttons,
+});
 
 /**
  * Lines into as many sections as they need (each under 3000 characters), never more than maxBlocks of them; what does
@@ -74,7 +84,11 @@ export function sections(lines: string[], maxBlocks: number): SectionBlock[] {
 export function fitMessage(blocks: KnownBlock[]): KnownBlock[] {
   if (blocks.length <= LIMITS.messageBlocks) return blocks;
   const last = blocks.at(-1)!;
-  return [...blocks.slice(0, LIMITS.messageBlocks - 2), context(`…${blocks.length - LIMITS.messageBlocks + 1} more blocks left out`), last];
+  return [
+    ...blocks.slice(0, LIMITS.messageBlocks - 2),
+    context(`…${blocks.length - LIMITS.messageBlocks + 1} more blocks left out`),
+    last,
+  ];
 }
 
 /** "14:02 UTC" — how opsbot writes a time of day in messages. */

@@ -29,7 +29,10 @@ export function cliConfig(io: CliIo, options: { requireSlack?: boolean } = {}): 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 export function parseCliArgs(
-  args: string[], options: OptionSpec, usage: string, io: CliIo,
+  args: string[],
+  options: OptionSpec,
+  usage: string,
+  io: CliIo,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } | undefined {
   try {
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });

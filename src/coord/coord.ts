@@ -31,7 +31,11 @@ export type Locked<T> = { ok: true; value: T } | { ok: false; holder: LockHolder
 
 /** Runs fn under the lock, extending it while fn runs, so work longer than ttlMs keeps it. */
 export async function withLock<T>(
-  coord: Coord, key: string, owner: Record<string, unknown>, fn: () => Promise<T>, ttlMs = 60_000,
+  coord: Coord,
+  key: string,
+  owner: Record<string, unknown>,
+  fn: () => Promise<T>,
+  ttlMs = 60_000,
 ): Promise<Locked<T>> {
   const lock = await coord.tryLock(key, ttlMs, owner);
   if (!lock) return { ok: false, holder: await coord.lockHolder(key) };

@@ -9,7 +9,12 @@ const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 const INCR_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {n, redis.call('pttl', KEYS[1])}`;
 
 export function redisCoord(url: string, prefix: string): Coord {
-  const redis = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = new Redis(url, {
+    keyPrefix: prefix,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
   // Connection errors surface on the commands that fail (and in /readyz); this keeps them from being unhandled.
   redis.on('error', () => {});
   return {
@@ -43,7 +48,8 @@ export function redisCoord(url: string, prefix: string): Coord {
     },
     runCoordinator: {
       // The key names the task and the fire's time slot: the first replica to claim the slot runs it.
-      shouldRun: async (key, ttlMs) => (await redis.set(`cron:${key}`, '1', 'PX', Math.max(ttlMs, 1000), 'NX')) === 'OK',
+      shouldRun: async (key, ttlMs) =>
+        (await redis.set(`cron:${key}`, '1', 'PX', Math.max(ttlMs, 1000), 'NX')) === 'OK',
     },
     async ping() {
       return (await redis.ping().catch(() => 'down')) === 'PONG';

@@ -16,11 +16,21 @@ export function createGithub(config: Config['github'], log: Logger): Octokit | u
     userAgent: 'opsbot',
     throttle: {
       // Primary and secondary limits: wait as GitHub asks, up to twice, then give up and report.
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
         log.warn({ retryAfter, url: options.url }, 'github rate limit');
         return retryCount < 2;
       },
-      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        options: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
         log.warn({ retryAfter, url: options.url }, 'github secondary rate limit');
         return retryCount < 2;
       },

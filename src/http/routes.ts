@@ -11,14 +11,26 @@ export interface Readiness {
 }
 
 export async function checkReadiness(db: Db, coord: Coord): Promise<Readiness> {
-  const database = await db.query('select 1').then(() => 'ok', () => 'error');
+  const database = await db.query('select 1').then(
+    () => 'ok',
+    () => 'error',
+  );
   const redis = coord.kind === 'local' ? 'local' : (await coord.ping()) ? 'ok' : 'error';
   const pending = database === 'ok' ? await pendingMigrations(db).catch(() => ['?']) : ['?'];
   const migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
-  return { ready: database === 'ok' && redis !== 'error' && migrations === 'ok', checks: { database, redis, migrations } };
+  return {
+    ready: database === 'ok' && redis !== 'error' && migrations === 'ok',
+    checks: { database, redis, migrations },
+  };
 }
 
-export function healthRoutes(deps: { db: Db; coord: Coord; metrics: Metrics; startedAt: number; isStopping: () => boolean }) {
+export function healthRoutes(deps: {
+  db: Db;
+  coord: Coord;
+  metrics: Metrics;
+  startedAt: number;
+  isStopping: () => boolean;
+}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET') return false;
     const path = (req.url ?? '/').split('?')[0];
@@ -31,12 +43,17 @@ export function healthRoutes(deps: { db: Db; coord: Coord; metrics: Metrics; sta
     if (path === '/readyz') {
       const readiness = await checkReadiness(deps.db, deps.coord);
       const ready = readiness.ready && !deps.isStopping();
-      json(ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks: readiness.checks,
-        ...(deps.isStopping() ? { reason: 'shutting down' } : {}) });
+      json(ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        checks: readiness.checks,
+        ...(deps.isStopping() ? { reason: 'shutting down' } : {}),
+      });
       return true;
     }
     if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
+      res
+        .writeHead(200, { 'content-type': deps.metrics.registry.contentType })
+        .end(await deps.metrics.registry.metrics());
       return true;
     }
     return false;

@@ -20,7 +20,9 @@ export interface Mailer {
 export function createMailer(smtp: Config['smtp']): Mailer {
   if (!smtp.host) {
     return {
-      configured: false, alertTo: smtp.alertEmail, close() {},
+      configured: false,
+      alertTo: smtp.alertEmail,
+      close() {},
       send: () => Promise.reject(new Error('SMTP is not configured')),
     };
   }
@@ -40,7 +42,13 @@ export function createMailer(smtp: Config['smtp']): Mailer {
     async send(mail) {
       const to = mail.to ?? smtp.alertEmail;
       if (!to) throw new Error('no recipient: set ALERT_EMAIL');
-      await transport.sendMail({ from: smtp.from, to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
+      await transport.sendMail({
+        from: smtp.from,
+        to,
+        subject: mail.subject,
+        text: mail.text,
+        attachments: mail.attachments,
+      });
     },
     close: () => transport.close(),
   };

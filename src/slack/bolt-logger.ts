@@ -1,5 +1,5 @@
 // Bolt's logger interface over pino, so Bolt's own messages land in the same JSON log.
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 export function boltLogger(log: Logger): BoltLogger {

@@ -1,5 +1,5 @@
 // The Slack Web API, narrowed to what opsbot does with it: post, update, reply, upload, look up groups.
-import { type WebAPICallError, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebAPICallError, WebClient, WebClientOptions } from '@slack/web-api';
 import type { SlackMessage } from '../blocks/kit.js';
 import type { GroupDirectory } from '../roles.js';
 
@@ -35,7 +35,7 @@ export function slackClientOptions(apiUrl: string | undefined): WebClientOptions
 /** Slack's own error code (`channel_not_found`), or the HTTP failure, for messages and the outbox. */
 export function slackErrorCode(error: unknown): string {
   const e = error as WebAPICallError & { data?: { error?: string }; statusCode?: number };
-  return e?.data?.error ?? (e?.statusCode ? `HTTP ${e.statusCode}` : (e as Error)?.message ?? String(error));
+  return e?.data?.error ?? (e?.statusCode ? `HTTP ${e.statusCode}` : ((e as Error)?.message ?? String(error)));
 }
 
 export function webChat(client: WebClient): Chat {
@@ -43,8 +43,13 @@ export function webChat(client: WebClient): Chat {
   return {
     client,
     async post(channel, message, threadTs) {
-      const result = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: threadTs,
-        unfurl_links: false });
+      const result = await client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        thread_ts: threadTs,
+        unfurl_links: false,
+      });
       return { channel: result.channel ?? channel, ts: result.ts ?? '' };
     },
     async update(ref, message) {
@@ -58,11 +63,17 @@ export function webChat(client: WebClient): Chat {
         channel_id: channel,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         ...(comment ? { initial_comment: comment } : {}),
-        file_uploads: files.map((f) => ({ file: Buffer.from(f.content), filename: f.filename, title: f.title ?? f.filename })),
+        file_uploads: files.map((f) => ({
+          file: Buffer.from(f.content),
+          filename: f.filename,
+          title: f.title ?? f.filename,
+        })),
       } as Parameters<WebClient['files']['uploadV2']>[0]);
     },
     async permalink(ref) {
-      const result = await client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts }).catch(() => undefined);
+      const result = await client.chat
+        .getPermalink({ channel: ref.channel, message_ts: ref.ts })
+        .catch(() => undefined);
       return result?.permalink;
     },
     async members(group) {

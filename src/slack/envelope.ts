@@ -2,14 +2,34 @@
 import { z } from 'zod';
 
 const id = z.string().min(1).max(255);
-const SlashCommand = z.looseObject({ command: z.string().regex(/^\/[\w-]{1,31}$/), text: z.string().max(4000).default(''),
-  user_id: id, channel_id: id, response_url: z.string().optional(), trigger_id: z.string().optional() });
-const BlockActions = z.looseObject({ type: z.literal('block_actions'), user: z.looseObject({ id }),
-  actions: z.array(z.looseObject({ action_id: id, block_id: z.string().optional() })).min(1) });
-const ViewPayload = z.looseObject({ type: z.enum(['view_submission', 'view_closed']), user: z.looseObject({ id }),
-  view: z.looseObject({ callback_id: z.string().max(255), id: z.string().optional(), private_metadata: z.string().optional(),
-    state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }).optional() }) });
-const EventCallback = z.looseObject({ type: z.literal('event_callback'), event_id: id, event: z.looseObject({ type: z.string() }) });
+const SlashCommand = z.looseObject({
+  command: z.string().regex(/^\/[\w-]{1,31}$/),
+  text: z.string().max(4000).default(''),
+  user_id: id,
+  channel_id: id,
+  response_url: z.string().optional(),
+  trigger_id: z.string().optional(),
+});
+const BlockActions = z.looseObject({
+  type: z.literal('block_actions'),
+  user: z.looseObject({ id }),
+  actions: z.array(z.looseObject({ action_id: id, block_id: z.string().optional() })).min(1),
+});
+const ViewPayload = z.looseObject({
+  type: z.enum(['view_submission', 'view_closed']),
+  user: z.looseObject({ id }),
+  view: z.looseObject({
+    callback_id: z.string().max(255),
+    id: z.string().optional(),
+    private_metadata: z.string().optional(),
+    state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({}))) }).optional(),
+  }),
+});
+const EventCallback = z.looseObject({
+  type: z.literal('event_callback'),
+  event_id: id,
+  event: z.looseObject({ type: z.string() }),
+});
 const Other = z.looseObject({ type: z.enum(['shortcut', 'message_action', 'block_suggestion', 'app_rate_limited']) });
 
 export type Envelope =
@@ -65,10 +85,16 @@ export function parseEnvelope(contentType: string, raw: string): Parsed {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { ok: false, reason: `${kind} payload: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}` };
+      return {
+        ok: false,
+        reason: `${kind} payload: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'is invalid'}`,
+      };
     }
     return { ok: true, envelope: { kind, body: parsed.data } as Envelope };
   }
   if (Other.safeParse(body).success) return { ok: true, envelope: { kind: 'ignored', type: String(body.type) } };
-  return { ok: false, reason: `unsupported payload type ${JSON.stringify(String(body.type ?? '(none)')).slice(0, 60)}` };
+  return {
+    ok: false,
+    reason: `unsupported payload type ${JSON.stringify(String(body.type ?? '(none)')).slice(0, 60)}`,
+  };
 }

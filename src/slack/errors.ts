@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 
 type ExtendedErrorHandlerArgs = Parameters<Parameters<App['error']>[0]>[0] & { body: unknown };
+
 import type { Deps } from '../deps.js';
 import { randomId } from '../ids.js';
 
@@ -10,13 +11,22 @@ export function createErrorHandler(deps: Deps) {
     const ref = randomId('e', 6);
     deps.log.error({ err: error.original ?? error, ref, type: (body as { type?: string })?.type }, 'listener failed');
     const text = `Something went wrong in opsbot (ref ${ref}); the details are in its log.`;
-    const payload = body as { response_url?: string; response_urls?: { response_url: string }[]; user_id?: string;
-      channel_id?: string; user?: { id?: string }; channel?: { id?: string } };
+    const payload = body as {
+      response_url?: string;
+      response_urls?: { response_url: string }[];
+      user_id?: string;
+      channel_id?: string;
+      user?: { id?: string };
+      channel?: { id?: string };
+    };
     const responseUrl = payload.response_url ?? payload.response_urls?.[0]?.response_url;
     try {
       if (responseUrl) {
-        await deps.fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }) });
+        await deps.fetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+        });
         return;
       }
       const user = payload.user_id ?? payload.user?.id;

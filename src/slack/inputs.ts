@@ -1,8 +1,13 @@
 // Modal plumbing shared by every capability: read a view's inputs by block_id, map zod issues to field errors.
 import type { z } from 'zod';
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null;
-  selected_options?: { value?: string }[] }>>;
+type StateValues = Record<
+  string,
+  Record<
+    string,
+    { value?: string | null; selected_option?: { value?: string } | null; selected_options?: { value?: string }[] }
+  >
+>;
 
 /**
  * block_id -> the value of its one element (text, select, or a comma-joined multi-select). Each input's block_id is
@@ -13,7 +18,8 @@ export function readInputs(values: StateValues | undefined): Record<string, stri
   for (const [blockId, elements] of Object.entries(values ?? {})) {
     const element = Object.values(elements ?? {})[0];
     if (!element) continue;
-    const value = element.value ?? element.selected_option?.value ?? element.selected_options?.map((o) => o.value).join(',');
+    const value =
+      element.value ?? element.selected_option?.value ?? element.selected_options?.map((o) => o.value).join(',');
     inputs[blockId] = value ?? '';
   }
   return inputs;

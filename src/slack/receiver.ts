@@ -1,7 +1,7 @@
 // opsbot's HTTP receiver for Bolt: signature, replay guard and envelope checks before any listener runs, and an
 // answer for every request (a listener's ack, 200 for what no listener handles, 400 for malformed, 401 for unsigned).
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { type App, type Receiver, type ReceiverEvent, isValidSlackRequest } from '@slack/bolt';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Coord } from '../coord/coord.js';
 import type { Metrics } from '../http/metrics.js';
@@ -54,7 +54,12 @@ export class OpsbotReceiver implements Receiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    res.on('finish', () => this.options.metrics.httpRequests.inc({ route: path === '/slack/events' ? path : (req.method === 'GET' ? path : 'other'), status: String(res.statusCode) }));
+    res.on('finish', () =>
+      this.options.metrics.httpRequests.inc({
+        route: path === '/slack/events' ? path : req.method === 'GET' ? path : 'other',
+        status: String(res.statusCode),
+      }),
+    );
     if (path !== '/slack/events') {
       if (!(await this.options.routes(req, res))) send(res, 404, { error: 'not found' });
       return;
@@ -80,7 +85,12 @@ export class OpsbotReceiver implements Receiver {
     if (envelope.kind === 'event' && !(await this.options.coord.firstSeen(`event:${envelope.body.event_id}`, 3600))) {
       return send(res, 200);
     }
-    await this.dispatch(envelope.body as Record<string, unknown>, req, res, envelope.kind === 'command' ? envelope.body.command : undefined);
+    await this.dispatch(
+      envelope.body as Record<string, unknown>,
+      req,
+      res,
+      envelope.kind === 'command' ? envelope.body.command : undefined,
+    );
   }
 
   /** Why a request is refused (unsigned, bad signature, stale, future, replayed), or undefined. */
@@ -125,7 +135,11 @@ export class OpsbotReceiver implements Receiver {
     }
     // Nothing acked: no listener took it (an unknown command, action or callback id). Answer now, not after 3 s.
     if (!res.headersSent) {
-      send(res, 200, command ? { response_type: 'ephemeral', text: `opsbot does not know \`${command}\`.` } : undefined);
+      send(
+        res,
+        200,
+        command ? { response_type: 'ephemeral', text: `opsbot does not know \`${command}\`.` } : undefined,
+      );
     }
   }
 }

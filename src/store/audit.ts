@@ -42,7 +42,9 @@ interface ChainRow {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
@@ -53,10 +55,12 @@ export function chainHash(prevHash: string, row: ChainRow): string {
 }
 
 function redactParams(params: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(params, (key, value) => {
-    if (/token|secret|password|authorization/i.test(key)) return '****';
-    return typeof value === 'string' ? maskSecrets(value) : value;
-  }));
+  return JSON.parse(
+    JSON.stringify(params, (key, value) => {
+      if (/token|secret|password|authorization/i.test(key)) return '****';
+      return typeof value === 'string' ? maskSecrets(value) : value;
+    }),
+  );
 }
 
 export function createAudit(db: Db, now: () => Date): Audit {
@@ -65,12 +69,15 @@ export function createAudit(db: Db, now: () => Date): Audit {
       await db.transaction(async (tx) => {
         await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
         const [last] = await tx.query<{ seq: number | string; hash: string }>(
-          'select seq, hash from audit_events order by seq desc limit 1');
+          'select seq, hash from audit_events order by seq desc limit 1',
+        );
         const prevHash = last?.hash ?? GENESIS_HASH;
         const row: ChainRow = {
           seq: Number(last?.seq ?? 0) + 1,
           // Milliseconds from the clock, written with six digits as Postgres prints microseconds.
-          at: now().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+          at: now()
+            .toISOString()
+            .replace(/\.(\d{3})Z$/, '.$1000Z'),
           actor: event.actor?.user ?? null,
           channel: event.actor?.channel ?? null,
           action: event.action,
@@ -80,8 +87,17 @@ export function createAudit(db: Db, now: () => Date): Audit {
         await tx.query(
           `insert into audit_events (seq, at, actor, channel, action, params, outcome, prev_hash, hash)
            values ($1, $2::timestamptz, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
-          [row.seq, row.at, row.actor, row.channel, row.action, JSON.stringify(row.params), row.outcome, prevHash,
-            chainHash(prevHash, row)],
+          [
+            row.seq,
+            row.at,
+            row.actor,
+            row.channel,
+            row.action,
+            JSON.stringify(row.params),
+            row.outcome,
+            prevHash,
+            chainHash(prevHash, row),
+          ],
         );
       });
     },
@@ -96,10 +112,17 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<AuditVe
   for (;;) {
     const page = await db.query<ChainRow & { prev_hash: string; hash: string }>(
       `select seq, ${AT_FORMAT} as at, actor, channel, action, params, outcome, prev_hash, hash
-         from audit_events where seq >= $1 order by seq limit $2`, [expectedSeq, pageSize]);
+         from audit_events where seq >= $1 order by seq limit $2`,
+      [expectedSeq, pageSize],
+    );
     for (const stored of page) {
       const seq = Number(stored.seq);
-      const broken = (reason: string) => ({ ok: false, rowsWalked: expectedSeq - 1, headHash: prevHash, brokenAt: { seq, reason } });
+      const broken = (reason: string) => ({
+        ok: false,
+        rowsWalked: expectedSeq - 1,
+        headHash: prevHash,
+        brokenAt: { seq, reason },
+      });
       if (seq !== expectedSeq) return broken(`row ${expectedSeq} is missing`);
       if (stored.prev_hash !== prevHash) return broken('prev_hash does not match the previous row');
       const { prev_hash: _prev, hash, ...row } = stored;

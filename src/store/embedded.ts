@@ -1,7 +1,7 @@
 // Db over an embedded Postgres (PGlite) persisted under DATA_DIR: the default when DATABASE_URL is unset.
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db, Row } from './db.js';
+import type { Db } from './db.js';
 
 /** dataDir `memory://` keeps everything in memory (tests); any other value is a folder. */
 export async function embeddedDb(dataDir: string): Promise<Db> {

@@ -13,7 +13,9 @@ export interface MigrationReport {
 }
 
 export function migrationNames(dir = MIGRATIONS_DIR): string[] {
-  return readdirSync(dir).filter((name) => name.endsWith('.sql')).sort();
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
 }
 
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationReport> {

@@ -1,6 +1,6 @@
 // Db over a pg connection pool (DATABASE_URL).
 import pg from 'pg';
-import type { Db, Row } from './db.js';
+import type { Db } from './db.js';
 
 // int8 and numeric come back as strings by default; counts in opsbot fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

@@ -1,6 +1,7 @@
 // Run records: every execution of a capability, from start to its stored report.
-import { maskSecrets } from '../redact.js';
+
 import { randomId } from '../ids.js';
+import { maskSecrets } from '../redact.js';
 import type { Db } from './db.js';
 
 export type RunTrigger = 'slash' | 'cron' | 'cli' | 'button';
@@ -37,7 +38,11 @@ export interface Runs {
   /** This process's id; runs it owns are kept alive by its heartbeat. */
   readonly owner: string;
   start(meta: RunMeta): Promise<string>;
-  finish(runId: string, status: Exclude<RunStatus, 'running'>, outcome?: { report?: unknown; error?: string }): Promise<void>;
+  finish(
+    runId: string,
+    status: Exclude<RunStatus, 'running'>,
+    outcome?: { report?: unknown; error?: string },
+  ): Promise<void>;
   /** start, fn, finish: the status comes from the report's verdict; a throw records `error` and rethrows. */
   track<R>(meta: RunMeta, fn: (runId: string) => Promise<R>): Promise<{ runId: string; report: R }>;
   setMessage(runId: string, ref: { channel: string; ts: string }): Promise<void>;
@@ -47,7 +52,10 @@ export interface Runs {
 
 /** `passed`/`failed` from a report's `verdict` or `status` (any case, PASS/FAIL too); `passed` otherwise. */
 export function statusOfReport(report: unknown): 'passed' | 'failed' {
-  const value = report && typeof report === 'object' ? ((report as { verdict?: unknown; status?: unknown }).verdict ?? (report as { status?: unknown }).status) : undefined;
+  const value =
+    report && typeof report === 'object'
+      ? ((report as { verdict?: unknown; status?: unknown }).verdict ?? (report as { status?: unknown }).status)
+      : undefined;
   return typeof value === 'string' && /^fail/i.test(value) ? 'failed' : 'passed';
 }
 
@@ -58,8 +66,16 @@ export function createRuns(db: Db, owner = randomId('p', 8)): Runs {
       const id = randomId('r');
       await db.query(
         `insert into runs (id, kind, env, trigger, actor, channel, owner, params) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, meta.kind, meta.env ?? null, meta.trigger, meta.actor?.user ?? null, meta.actor?.channel ?? null, owner,
-          JSON.stringify(meta.params ?? {})],
+        [
+          id,
+          meta.kind,
+          meta.env ?? null,
+          meta.trigger,
+          meta.actor?.user ?? null,
+          meta.actor?.channel ?? null,
+          owner,
+          JSON.stringify(meta.params ?? {}),
+        ],
       );
       return id;
     },
@@ -67,8 +83,12 @@ export function createRuns(db: Db, owner = randomId('p', 8)): Runs {
       await db.query(
         `update runs set status = $2, finished_at = now(), report = coalesce($3::jsonb, report), error = $4
           where id = $1 and status = 'running'`,
-        [runId, status, outcome.report === undefined ? null : JSON.stringify(outcome.report),
-          outcome.error === undefined ? null : maskSecrets(outcome.error)],
+        [
+          runId,
+          status,
+          outcome.report === undefined ? null : JSON.stringify(outcome.report),
+          outcome.error === undefined ? null : maskSecrets(outcome.error),
+        ],
       );
     },
     async track(meta, fn) {

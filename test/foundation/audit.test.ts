@@ -5,23 +5,32 @@ import type { Db } from '../../src/store/db.js';
 import { embeddedDb } from '../../src/store/embedded.js';
 import { migrate } from '../../src/store/migrate.js';
 import { postgresDb } from '../../src/store/postgres.js';
-import { TEST_DATABASE_URL, type TestDatabase, createTestDatabase } from '../support/infra.js';
+import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/infra.js';
 
 const backends: [string, () => Promise<{ db: Db; cleanup: () => Promise<void> }>][] = [
-  ['embedded', async () => {
-    const db = await embeddedDb('memory://');
-    return { db, cleanup: () => db.close() };
-  }],
+  [
+    'embedded',
+    async () => {
+      const db = await embeddedDb('memory://');
+      return { db, cleanup: () => db.close() };
+    },
+  ],
 ];
 if (TEST_DATABASE_URL) {
-  backends.push(['postgres', async () => {
-    const database: TestDatabase = await createTestDatabase('audit');
-    const db = postgresDb(database.url);
-    return { db, cleanup: async () => {
-      await db.close();
-      await database.drop();
-    } };
-  }]);
+  backends.push([
+    'postgres',
+    async () => {
+      const database: TestDatabase = await createTestDatabase('audit');
+      const db = postgresDb(database.url);
+      return {
+        db,
+        cleanup: async () => {
+          await db.close();
+          await database.drop();
+        },
+      };
+    },
+  ]);
 }
 
 describe.each(backends)('audit chain on %s', (_name, open) => {
@@ -35,7 +44,12 @@ describe.each(backends)('audit chain on %s', (_name, open) => {
 
   it('verifies a fresh chain and reports rows walked and the head hash', async () => {
     const audit = createAudit(db, () => new Date());
-    await audit.append({ action: 'smoke.run', actor: { user: 'U1', channel: 'C1' }, params: { env: 'staging' }, outcome: 'passed' });
+    await audit.append({
+      action: 'smoke.run',
+      actor: { user: 'U1', channel: 'C1' },
+      params: { env: 'staging' },
+      outcome: 'passed',
+    });
     await audit.append({ action: 'seed.confirm', actor: { user: 'U2' }, params: { count: 3 }, outcome: 'ok' });
     const report = await verifyAuditChain(db);
     expect(report).toMatchObject({ ok: true, rowsWalked: 2 });
@@ -51,14 +65,22 @@ describe.each(backends)('audit chain on %s', (_name, open) => {
   it('keeps one unbroken chain under 20 concurrent appends', async () => {
     const audit = createAudit(db, () => new Date());
     const before = (await verifyAuditChain(db)).rowsWalked;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => audit.append({ action: 'test.append', params: { i }, outcome: 'ok' })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => audit.append({ action: 'test.append', params: { i }, outcome: 'ok' })),
+    );
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rowsWalked: before + 20 });
   });
 
   it('redacts secrets in parameters before they are chained', async () => {
     const audit = createAudit(db, () => new Date());
-    await audit.append({ action: 'test.secret', params: { url: 'postgres://app:hunter2@db/x', token: 'xoxb-1-2-3' }, outcome: 'ok' });
-    const [row] = await db.query<{ params: Record<string, string> }>("select params from audit_events where action = 'test.secret'");
+    await audit.append({
+      action: 'test.secret',
+      params: { url: 'postgres://app:hunter2@db/x', token: 'xoxb-1-2-3' },
+      outcome: 'ok',
+    });
+    const [row] = await db.query<{ params: Record<string, string> }>(
+      "select params from audit_events where action = 'test.secret'",
+    );
     expect(JSON.stringify(row?.params)).not.toMatch(/hunter2|xoxb-1-2-3/);
     expect(row?.params.url).toBe('postgres://app:****@db/x');
   });

@@ -4,7 +4,7 @@ import type { Coord } from '../../src/coord/coord.js';
 import { withLock } from '../../src/coord/coord.js';
 import { localCoord } from '../../src/coord/local.js';
 import { redisCoord } from '../../src/coord/redis.js';
-import { TEST_REDIS_URL, redisPrefix } from '../support/infra.js';
+import { redisPrefix, TEST_REDIS_URL } from '../support/infra.js';
 
 const backends: [string, () => Coord][] = [['in-process', () => localCoord()]];
 if (TEST_REDIS_URL) backends.push(['redis', () => redisCoord(TEST_REDIS_URL!, redisPrefix())]);
@@ -64,7 +64,10 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
 
   it('elects one runner per cron slot', async () => {
     const slot = `opsbot:smoke:${new Date().toISOString()}`;
-    const votes = await Promise.all([coord.runCoordinator.shouldRun(slot, 60_000), coord.runCoordinator.shouldRun(slot, 60_000)]);
+    const votes = await Promise.all([
+      coord.runCoordinator.shouldRun(slot, 60_000),
+      coord.runCoordinator.shouldRun(slot, 60_000),
+    ]);
     expect(votes.filter(Boolean)).toHaveLength(1);
   });
 });

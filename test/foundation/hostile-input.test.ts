@@ -17,21 +17,94 @@ const corpus: [string, number, string, string][] = [
   ['a JSON body that does not parse', 400, JSON_TYPE, '{"type":'],
   ['an empty form body', 400, FORM, ''],
   ['a plain-text body', 400, 'text/plain', 'hello'],
-  ['block actions without a user', 400, FORM, form(JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'alert.acknowledge' }] }))],
+  [
+    'block actions without a user',
+    400,
+    FORM,
+    form(JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'alert.acknowledge' }] })),
+  ],
   ['block actions without actions', 400, FORM, form(JSON.stringify({ type: 'block_actions', user }))],
-  ['block actions with an empty actions list', 400, FORM, form(JSON.stringify({ type: 'block_actions', user, actions: [] }))],
-  ['block actions with an action that is null', 400, FORM, form(JSON.stringify({ type: 'block_actions', user, actions: [null] }))],
+  [
+    'block actions with an empty actions list',
+    400,
+    FORM,
+    form(JSON.stringify({ type: 'block_actions', user, actions: [] })),
+  ],
+  [
+    'block actions with an action that is null',
+    400,
+    FORM,
+    form(JSON.stringify({ type: 'block_actions', user, actions: [null] })),
+  ],
   ['a view submission without a view', 400, FORM, form(JSON.stringify({ type: 'view_submission', user }))],
-  ['a view submission whose state is a string', 400, FORM, form(JSON.stringify({ type: 'view_submission', user, view: { callback_id: 'seed.confirm', state: 'x' } }))],
-  ['an event callback with a null event', 400, JSON_TYPE, JSON.stringify({ type: 'event_callback', event_id: 'Ev1', event: null })],
-  ['a slash command without a user', 400, FORM, new URLSearchParams({ command: '/smoke', text: '', channel_id: 'C1' }).toString()],
-  ['a slash command with 5000 characters of text', 400, FORM, new URLSearchParams({ command: '/smoke', text: 'x'.repeat(5000), user_id: 'U1', channel_id: 'C1' }).toString()],
+  [
+    'a view submission whose state is a string',
+    400,
+    FORM,
+    form(JSON.stringify({ type: 'view_submission', user, view: { callback_id: 'seed.confirm', state: 'x' } })),
+  ],
+  [
+    'an event callback with a null event',
+    400,
+    JSON_TYPE,
+    JSON.stringify({ type: 'event_callback', event_id: 'Ev1', event: null }),
+  ],
+  [
+    'a slash command without a user',
+    400,
+    FORM,
+    new URLSearchParams({ command: '/smoke', text: '', channel_id: 'C1' }).toString(),
+  ],
+  [
+    'a slash command with 5000 characters of text',
+    400,
+    FORM,
+    new URLSearchParams({ command: '/smoke', text: 'x'.repeat(5000), user_id: 'U1', channel_id: 'C1' }).toString(),
+  ],
   ['an unknown payload type', 400, FORM, form(JSON.stringify({ type: 'workflow_step_edit', user }))],
-  ['an unknown slash command', 200, FORM, new URLSearchParams({ command: '/nope', text: 'x', user_id: 'U1', channel_id: 'C1' }).toString()],
-  ['an unknown action id', 200, FORM, form(JSON.stringify({ type: 'block_actions', user, actions: [{ action_id: 'nobody.handles.this', value: 'x' }] }))],
-  ['an unknown callback id', 200, FORM, form(JSON.stringify({ type: 'view_submission', user, view: { callback_id: 'nobody.handles.this', state: { values: {} } } }))],
-  ['a known action id with a missing value', 200, FORM, form(JSON.stringify({ type: 'block_actions', user, channel: { id: 'C1' }, actions: [{ action_id: 'alert.acknowledge' }] }))],
-  ['a view closed notice', 200, FORM, form(JSON.stringify({ type: 'view_closed', user, view: { callback_id: 'seed.confirm' } }))],
+  [
+    'an unknown slash command',
+    200,
+    FORM,
+    new URLSearchParams({ command: '/nope', text: 'x', user_id: 'U1', channel_id: 'C1' }).toString(),
+  ],
+  [
+    'an unknown action id',
+    200,
+    FORM,
+    form(JSON.stringify({ type: 'block_actions', user, actions: [{ action_id: 'nobody.handles.this', value: 'x' }] })),
+  ],
+  [
+    'an unknown callback id',
+    200,
+    FORM,
+    form(
+      JSON.stringify({
+        type: 'view_submission',
+        user,
+        view: { callback_id: 'nobody.handles.this', state: { values: {} } },
+      }),
+    ),
+  ],
+  [
+    'a known action id with a missing value',
+    200,
+    FORM,
+    form(
+      JSON.stringify({
+        type: 'block_actions',
+        user,
+        channel: { id: 'C1' },
+        actions: [{ action_id: 'alert.acknowledge' }],
+      }),
+    ),
+  ],
+  [
+    'a view closed notice',
+    200,
+    FORM,
+    form(JSON.stringify({ type: 'view_closed', user, view: { callback_id: 'seed.confirm' } })),
+  ],
   ['an SSL check', 200, FORM, 'ssl_check=1&token=x'],
   ['a shortcut nobody handles', 200, FORM, form(JSON.stringify({ type: 'shortcut', callback_id: 'x', user }))],
 ];
@@ -43,25 +116,38 @@ describe('hostile input', () => {
   });
   afterAll(() => bot.stop());
 
-  it.each(corpus)('answers %s with %i within a second, without a stack trace', async (_name, status, contentType, body) => {
-    const answer = await bot.post(body, { contentType });
-    expect(answer.status).toBe(status);
-    expect(answer.ms).toBeLessThan(1000);
-    expect(answer.text).not.toMatch(/\n\s+at |Error:/);
-  });
+  it.each(corpus)(
+    'answers %s with %i within a second, without a stack trace',
+    async (_name, status, contentType, body) => {
+      const answer = await bot.post(body, { contentType });
+      expect(answer.status).toBe(status);
+      expect(answer.ms).toBeLessThan(1000);
+      expect(answer.text).not.toMatch(/\n\s+at |Error:/);
+    },
+  );
 
   it('answers a URL verification with its challenge', async () => {
-    const answer = await bot.post(JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 'x' }), { contentType: JSON_TYPE });
+    const answer = await bot.post(JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 'x' }), {
+      contentType: JSON_TYPE,
+    });
     expect(answer.body).toEqual({ challenge: 'c-123' });
   });
 
   it('handles an event once when Slack retries its delivery', async () => {
-    const event = JSON.stringify({ type: 'event_callback', event_id: 'Ev_retry', team_id: 'T1', event: { type: 'app_home_opened', user: 'U1' } });
+    const event = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'Ev_retry',
+      team_id: 'T1',
+      event: { type: 'app_home_opened', user: 'U1' },
+    });
     const first = await bot.post(event, { contentType: JSON_TYPE });
     // Slack signs a redelivery anew: a later timestamp, so a new signature that the replay guard lets through.
     const resigned = signatureHeaders(event, undefined, Math.floor(Date.now() / 1000) + 1);
-    const retry = await bot.post(event, { contentType: JSON_TYPE, signed: false,
-      headers: { ...resigned, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retry = await bot.post(event, {
+      contentType: JSON_TYPE,
+      signed: false,
+      headers: { ...resigned, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     expect([first.status, retry.status]).toEqual([200, 200]);
     expect(retry.ms).toBeLessThan(1000);
   });

@@ -16,9 +16,16 @@ const registered = [...code.matchAll(/app\.command\(\s*'([^']+)'/g)].map((m) => 
 
 // Web API methods opsbot may call -> the bot scope each needs (undefined: none).
 const SCOPE_OF: Record<string, string | undefined> = {
-  'chat.postMessage': 'chat:write', 'chat.update': 'chat:write', 'chat.postEphemeral': 'chat:write', 'chat.getPermalink': undefined,
-  'files.uploadV2': 'files:write', 'usergroups.list': 'usergroups:read', 'usergroups.users.list': 'usergroups:read',
-  'views.open': undefined, 'views.update': undefined, 'views.push': undefined,
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'chat.getPermalink': undefined,
+  'files.uploadV2': 'files:write',
+  'usergroups.list': 'usergroups:read',
+  'usergroups.users.list': 'usergroups:read',
+  'views.open': undefined,
+  'views.update': undefined,
+  'views.push': undefined,
 };
 
 describe('manifest.yml', () => {
@@ -28,7 +35,9 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the Web API methods the code calls', () => {
-    const called = [...code.matchAll(/client\.(chat|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map((m) => `${m[1]}.${m[2]}`);
+    const called = [...code.matchAll(/client\.(chat|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map(
+      (m) => `${m[1]}.${m[2]}`,
+    );
     for (const method of called) expect(Object.keys(SCOPE_OF), `unknown Web API method ${method}`).toContain(method);
     const needed = new Set(called.map((m) => SCOPE_OF[m]).filter(Boolean));
     needed.add('commands');

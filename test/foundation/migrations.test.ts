@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedDb } from '../../src/store/embedded.js';
 import { migrate, migrationNames, pendingMigrations } from '../../src/store/migrate.js';
 import { postgresDb } from '../../src/store/postgres.js';
-import { type TestDatabase, createTestDatabase, describeWithPostgres } from '../support/infra.js';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 describe('migrations on embedded Postgres', () => {
   it('applies every migration, then has none pending', async () => {
@@ -40,10 +40,12 @@ describeWithPostgres('migrations on PostgreSQL', () => {
   it('rolls back a transaction whose work throws, and keeps nothing of it', async () => {
     const db = postgresDb(database.url, 2);
     try {
-      await expect(db.transaction(async (tx) => {
-        await tx.query("insert into runs (id, kind, trigger) values ('r_rollback', 'test', 'cli')");
-        throw new Error('boom');
-      })).rejects.toThrow('boom');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query("insert into runs (id, kind, trigger) values ('r_rollback', 'test', 'cli')");
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
       expect(await db.query("select id from runs where id = 'r_rollback'")).toEqual([]);
     } finally {
       await db.close();

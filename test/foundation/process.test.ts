@@ -33,11 +33,21 @@ describe('the opsbot process', () => {
 
   it('lists every configuration problem at once', async () => {
     const { code, stderr } = await runOpsbot(['serve'], {
-      SLACK_BOT_TOKEN: 'not-a-bot-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: 'eighty', ALERT_FAILURE_THRESHOLD: '0',
-      SCHEDULE_SMOKE: 'every day', STAGING_BASE_URL: 'staging.example.com',
+      SLACK_BOT_TOKEN: 'not-a-bot-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: 'eighty',
+      ALERT_FAILURE_THRESHOLD: '0',
+      SCHEDULE_SMOKE: 'every day',
+      STAGING_BASE_URL: 'staging.example.com',
     });
     expect(code).toBe(1);
-    for (const variable of ['SLACK_BOT_TOKEN', 'PORT', 'ALERT_FAILURE_THRESHOLD', 'SCHEDULE_SMOKE', 'STAGING_BASE_URL']) {
+    for (const variable of [
+      'SLACK_BOT_TOKEN',
+      'PORT',
+      'ALERT_FAILURE_THRESHOLD',
+      'SCHEDULE_SMOKE',
+      'STAGING_BASE_URL',
+    ]) {
       expect(stderr).toContain(`${variable}:`);
     }
     expect(stderr).toContain('Example: PORT=3000');
@@ -46,13 +56,17 @@ describe('the opsbot process', () => {
   it('serves /healthz and /readyz on embedded state with only the Slack variables', async () => {
     const port = await freePort();
     const proc = spawnOpsbot(['serve'], {
-      SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url,
-      PORT: String(port), DATA_DIR: dataDir,
+      SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
+      DATA_DIR: dataDir,
     });
     try {
       expect(await waitForOk(`http://127.0.0.1:${port}/healthz`, proc)).toMatchObject({ status: 'ok' });
       expect(await waitForOk(`http://127.0.0.1:${port}/readyz`, proc)).toEqual({
-        status: 'ready', checks: { database: 'ok', redis: 'local', migrations: 'ok' },
+        status: 'ready',
+        checks: { database: 'ok', redis: 'local', migrations: 'ok' },
       });
       expect(proc.stdout()).toContain('only one replica');
     } finally {
@@ -64,13 +78,25 @@ describe('the opsbot process', () => {
 
   it('prints the configuration with every secret masked', async () => {
     const { code, stdout } = await runOpsbot(['config', 'check'], {
-      SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      DATABASE_URL: 'postgres://opsbot:db-pass-123@db.internal:5432/opsbot', SMTP_HOST: 'smtp.example.com',
-      SMTP_USER: 'alerts', SMTP_PASSWORD: 'smtp-pass-456', GITHUB_TOKEN: 'ghp_abcdefghijklmnop1234', GITHUB_ORG: 'acme',
+      SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      DATABASE_URL: 'postgres://opsbot:db-pass-123@db.internal:5432/opsbot',
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_USER: 'alerts',
+      SMTP_PASSWORD: 'smtp-pass-456',
+      GITHUB_TOKEN: 'ghp_abcdefghijklmnop1234',
+      GITHUB_ORG: 'acme',
       STAGING_DATABASE_URL: 'postgresql://app:stage-pass-789@staging-db/app',
     });
     expect(code).toBe(0);
-    for (const secret of [TEST_BOT_TOKEN, SIGNING_SECRET, 'db-pass-123', 'smtp-pass-456', 'ghp_abcdefghijklmnop1234', 'stage-pass-789']) {
+    for (const secret of [
+      TEST_BOT_TOKEN,
+      SIGNING_SECRET,
+      'db-pass-123',
+      'smtp-pass-456',
+      'ghp_abcdefghijklmnop1234',
+      'stage-pass-789',
+    ]) {
       expect(stdout).not.toContain(secret);
     }
     expect(stdout).toContain('postgres://opsbot:****@db.internal:5432/opsbot');
@@ -94,7 +120,8 @@ describeWithPostgres('opsbot audit verify', () => {
     const db = postgresDb(database.url, 1);
     onTestFinished(() => db.close());
     const audit = createAudit(db, () => new Date());
-    for (const outcome of ['ok', 'ok', 'denied']) await audit.append({ action: 'test.event', actor: { user: 'U1' }, outcome });
+    for (const outcome of ['ok', 'ok', 'denied'])
+      await audit.append({ action: 'test.event', actor: { user: 'U1' }, outcome });
 
     const fresh = await runOpsbot(['audit', 'verify'], env);
     expect(fresh.code).toBe(0);

@@ -11,8 +11,15 @@ describe('signed requests', () => {
   afterAll(() => bot.stop());
 
   const smokeHelp = () =>
-    new URLSearchParams({ command: '/smoke', text: 'help', user_id: 'U_TEST', channel_id: 'C_OPS', response_url: bot.slack.responseUrl() }).toString();
-  const auditedCommands = async () => Number((await bot.db.query<{ n: number }>("select count(*)::int as n from audit_events"))[0]?.n);
+    new URLSearchParams({
+      command: '/smoke',
+      text: 'help',
+      user_id: 'U_TEST',
+      channel_id: 'C_OPS',
+      response_url: bot.slack.responseUrl(),
+    }).toString();
+  const auditedCommands = async () =>
+    Number((await bot.db.query<{ n: number }>('select count(*)::int as n from audit_events'))[0]?.n);
 
   it('answers a correctly signed /smoke help with its usage within 3 s', async () => {
     const answer = await bot.slash('/smoke', 'help');

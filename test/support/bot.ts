@@ -6,7 +6,7 @@ import type { Deps, Job } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
 import { type Service, startService } from '../../src/main.js';
 import type { Db } from '../../src/store/db.js';
-import { type TestDatabase, TEST_DATABASE_URL, TEST_REDIS_URL, createTestDatabase, redisPrefix } from './infra.js';
+import { createTestDatabase, redisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestDatabase } from './infra.js';
 import { SIGNING_SECRET, signatureHeaders } from './sign.js';
 import { type FakeSlack, startFakeSlack } from './slack-fake.js';
 
@@ -44,7 +44,10 @@ export interface Bot {
   action(payload: ActionPayload): Promise<Answer>;
   submitView(payload: ViewPayload): Promise<Answer>;
   /** A raw POST to /slack/events: signed unless headers say otherwise. */
-  post(body: string, options?: { contentType?: string; headers?: Record<string, string>; signed?: boolean }): Promise<Answer>;
+  post(
+    body: string,
+    options?: { contentType?: string; headers?: Record<string, string>; signed?: boolean },
+  ): Promise<Answer>;
   get(path: string): Promise<Answer>;
   stop(): Promise<void>;
 }
@@ -94,8 +97,13 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
   const logs: Record<string, unknown>[] = [];
   const log = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
   const service: Service = await startService(loadConfig(env), {
-    port: 0, host: '127.0.0.1', jobs: options.jobs ?? [], log,
-    now: options.now, fetch: options.fetch, hooks: options.hooks,
+    port: 0,
+    host: '127.0.0.1',
+    jobs: options.jobs ?? [],
+    log,
+    now: options.now,
+    fetch: options.fetch,
+    hooks: options.hooks,
   });
   const url = `http://127.0.0.1:${service.port}`;
 
@@ -109,50 +117,112 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     } catch {}
     return { status: res.status, body, text, ms: performance.now() - started };
   }
-  const post: Bot['post'] = (body, { contentType = 'application/x-www-form-urlencoded', headers = {}, signed = true } = {}) =>
-    request('/slack/events', { method: 'POST', body, headers: { 'content-type': contentType, ...(signed ? signatureHeaders(body) : {}), ...headers } });
+  const post: Bot['post'] = (
+    body,
+    { contentType = 'application/x-www-form-urlencoded', headers = {}, signed = true } = {},
+  ) =>
+    request('/slack/events', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': contentType, ...(signed ? signatureHeaders(body) : {}), ...headers },
+    });
   const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   let stopped = false;
 
   return {
-    url, slack, deps: service.deps, db: service.deps.db, databaseUrl, redisPrefix: prefix, logs,
+    url,
+    slack,
+    deps: service.deps,
+    db: service.deps.db,
+    databaseUrl,
+    redisPrefix: prefix,
+    logs,
     logText: () => logs.map((l) => JSON.stringify(l)).join('\n'),
     post,
     get: (path) => request(path),
     slash(command, text = '', who = {}) {
       const body = new URLSearchParams({
-        token: 'legacy-verification-token', team_id: 'T_TEST', team_domain: 'test', channel_id: who.channel ?? 'C_OPS',
-        channel_name: 'ops', user_id: who.user ?? 'U_TEST', user_name: 'tester', command, text, api_app_id: 'A_OPSBOT',
-        is_enterprise_install: 'false', response_url: slack.responseUrl(), trigger_id: who.triggerId ?? `trigger-${Date.now()}`,
+        token: 'legacy-verification-token',
+        team_id: 'T_TEST',
+        team_domain: 'test',
+        channel_id: who.channel ?? 'C_OPS',
+        channel_name: 'ops',
+        user_id: who.user ?? 'U_TEST',
+        user_name: 'tester',
+        command,
+        text,
+        api_app_id: 'A_OPSBOT',
+        is_enterprise_install: 'false',
+        response_url: slack.responseUrl(),
+        trigger_id: who.triggerId ?? `trigger-${Date.now()}`,
       });
       return post(body.toString());
     },
     action(p) {
       const channel = p.channel ?? 'C_OPS';
-      return post(form({
-        type: 'block_actions', api_app_id: 'A_OPSBOT', token: 'legacy', trigger_id: p.triggerId ?? `trigger-${Date.now()}`,
-        team: { id: 'T_TEST', domain: 'test' }, enterprise: null, is_enterprise_install: false,
-        user: { id: p.user ?? 'U_TEST', username: 'tester', name: 'tester', team_id: 'T_TEST' },
-        channel: { id: channel, name: 'ops' },
-        container: { type: 'message', message_ts: p.messageTs ?? '1.000001', channel_id: channel, is_ephemeral: false },
-        message: p.message ?? { type: 'message', ts: p.messageTs ?? '1.000001', text: '' },
-        response_url: slack.responseUrl(),
-        actions: [{ type: 'button', action_id: p.actionId, block_id: p.blockId ?? 'actions', value: p.value ?? '',
-          text: { type: 'plain_text', text: 'button' }, action_ts: `${Date.now() / 1000}` }],
-      }));
+      return post(
+        form({
+          type: 'block_actions',
+          api_app_id: 'A_OPSBOT',
+          token: 'legacy',
+          trigger_id: p.triggerId ?? `trigger-${Date.now()}`,
+          team: { id: 'T_TEST', domain: 'test' },
+          enterprise: null,
+          is_enterprise_install: false,
+          user: { id: p.user ?? 'U_TEST', username: 'tester', name: 'tester', team_id: 'T_TEST' },
+          channel: { id: channel, name: 'ops' },
+          container: {
+            type: 'message',
+            message_ts: p.messageTs ?? '1.000001',
+            channel_id: channel,
+            is_ephemeral: false,
+          },
+          message: p.message ?? { type: 'message', ts: p.messageTs ?? '1.000001', text: '' },
+          response_url: slack.responseUrl(),
+          actions: [
+            {
+              type: 'button',
+              action_id: p.actionId,
+              block_id: p.blockId ?? 'actions',
+              value: p.value ?? '',
+              text: { type: 'plain_text', text: 'button' },
+              action_ts: `${Date.now() / 1000}`,
+            },
+          ],
+        }),
+      );
     },
     submitView(p) {
-      const values = Object.fromEntries(Object.entries(p.values).map(([block, value]) => [block, {
-        [block]: typeof value === 'string' ? { type: 'plain_text_input', value } : value,
-      }]));
-      return post(form({
-        type: 'view_submission', api_app_id: 'A_OPSBOT', token: 'legacy', trigger_id: `trigger-${Date.now()}`,
-        team: { id: 'T_TEST', domain: 'test' }, is_enterprise_install: false,
-        user: { id: p.user ?? 'U_TEST', username: 'tester', name: 'tester', team_id: 'T_TEST' },
-        view: { id: 'V_TEST', type: 'modal', callback_id: p.callbackId, private_metadata: p.privateMetadata ?? '',
-          state: { values }, hash: 'h', team_id: 'T_TEST', app_id: 'A_OPSBOT' },
-        response_urls: [],
-      }));
+      const values = Object.fromEntries(
+        Object.entries(p.values).map(([block, value]) => [
+          block,
+          {
+            [block]: typeof value === 'string' ? { type: 'plain_text_input', value } : value,
+          },
+        ]),
+      );
+      return post(
+        form({
+          type: 'view_submission',
+          api_app_id: 'A_OPSBOT',
+          token: 'legacy',
+          trigger_id: `trigger-${Date.now()}`,
+          team: { id: 'T_TEST', domain: 'test' },
+          is_enterprise_install: false,
+          user: { id: p.user ?? 'U_TEST', username: 'tester', name: 'tester', team_id: 'T_TEST' },
+          view: {
+            id: 'V_TEST',
+            type: 'modal',
+            callback_id: p.callbackId,
+            private_metadata: p.privateMetadata ?? '',
+            state: { values },
+            hash: 'h',
+            team_id: 'T_TEST',
+            app_id: 'A_OPSBOT',
+          },
+          response_urls: [],
+        }),
+      );
     },
     async stop() {
       if (stopped) return;

@@ -10,13 +10,19 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 const suffix = () => randomBytes(5).toString('hex');
 
 /** describe, or describe.skip with the reason in its name when TEST_DATABASE_URL is not set. */
-export const describeWithPostgres: typeof describe = (TEST_DATABASE_URL
-  ? describe
-  : (name: string, ...rest: unknown[]) => (describe.skip as any)(`${name} (skipped: TEST_DATABASE_URL is not set)`, ...rest)) as typeof describe;
+export const describeWithPostgres: typeof describe = (
+  TEST_DATABASE_URL
+    ? describe
+    : (name: string, ...rest: unknown[]) =>
+        (describe.skip as any)(`${name} (skipped: TEST_DATABASE_URL is not set)`, ...rest)
+) as typeof describe;
 
-export const describeWithRedis: typeof describe = (TEST_REDIS_URL
-  ? describe
-  : (name: string, ...rest: unknown[]) => (describe.skip as any)(`${name} (skipped: TEST_REDIS_URL is not set)`, ...rest)) as typeof describe;
+export const describeWithRedis: typeof describe = (
+  TEST_REDIS_URL
+    ? describe
+    : (name: string, ...rest: unknown[]) =>
+        (describe.skip as any)(`${name} (skipped: TEST_REDIS_URL is not set)`, ...rest)
+) as typeof describe;
 
 export function urlFor(database: string, base = TEST_DATABASE_URL!): string {
   const url = new URL(base);

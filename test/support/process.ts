@@ -15,7 +15,9 @@ export interface OpsbotProcess {
 }
 
 export function spawnOpsbot(args: string[], env: Record<string, string | undefined>): OpsbotProcess {
-  const clean = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const clean = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
     // Only what the test gives, plus PATH and HOME: nothing of the developer's own environment leaks in.
@@ -28,7 +30,10 @@ export function spawnOpsbot(args: string[], env: Record<string, string | undefin
   child.stderr!.on('data', (chunk) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    child, exited, stdout: () => out, stderr: () => err,
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;
@@ -48,7 +53,9 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

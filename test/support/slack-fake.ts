@@ -1,7 +1,7 @@
 // A fake Slack Web API on 127.0.0.1: records every call, answers like Slack, and refuses blocks that break Slack's
 // limits with invalid_blocks. Also serves response_url and the file upload URLs.
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
@@ -19,7 +19,15 @@ export interface UploadedFile {
 type Failure = { status?: number; body?: Record<string, unknown>; headers?: Record<string, string> };
 
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'files', 'metadata'];
-const LIMITS = { message: 50, modal: 100, section: 3000, header: 150, buttonLabel: 75, buttonValue: 2000, actionId: 255 };
+const LIMITS = {
+  message: 50,
+  modal: 100,
+  section: 3000,
+  header: 150,
+  buttonLabel: 75,
+  buttonValue: 2000,
+  actionId: 255,
+};
 
 /** Why blocks break Slack's limits, or undefined when they fit. */
 export function blockProblem(blocks: unknown, maxBlocks: number): string | undefined {
@@ -28,16 +36,24 @@ export function blockProblem(blocks: unknown, maxBlocks: number): string | undef
   if (blocks.length > maxBlocks) return `${blocks.length} blocks, more than ${maxBlocks}`;
   const texts = (node: any, where: string): string | undefined => {
     if (!node || typeof node !== 'object') return undefined;
-    if (node.type === 'header' && (node.text?.text?.length ?? 0) > LIMITS.header) return `${where}: header text over ${LIMITS.header}`;
-    if (node.type === 'section' && (node.text?.text?.length ?? 0) > LIMITS.section) return `${where}: section text over ${LIMITS.section}`;
+    if (node.type === 'header' && (node.text?.text?.length ?? 0) > LIMITS.header)
+      return `${where}: header text over ${LIMITS.header}`;
+    if (node.type === 'section' && (node.text?.text?.length ?? 0) > LIMITS.section)
+      return `${where}: section text over ${LIMITS.section}`;
     if (node.type === 'section' && node.text && !node.text.text) return `${where}: empty section text`;
     if (node.type === 'button') {
-      if ((node.text?.text?.length ?? 0) > LIMITS.buttonLabel) return `${where}: button label over ${LIMITS.buttonLabel}`;
+      if ((node.text?.text?.length ?? 0) > LIMITS.buttonLabel)
+        return `${where}: button label over ${LIMITS.buttonLabel}`;
       if ((node.value?.length ?? 0) > LIMITS.buttonValue) return `${where}: button value over ${LIMITS.buttonValue}`;
     }
-    if (typeof node.action_id === 'string' && node.action_id.length > LIMITS.actionId) return `${where}: action_id over ${LIMITS.actionId}`;
+    if (typeof node.action_id === 'string' && node.action_id.length > LIMITS.actionId)
+      return `${where}: action_id over ${LIMITS.actionId}`;
     for (const [key, child] of Object.entries(node)) {
-      const found = Array.isArray(child) ? child.map((c, i) => texts(c, `${where}.${key}[${i}]`)).find(Boolean) : typeof child === 'object' ? texts(child, `${where}.${key}`) : undefined;
+      const found = Array.isArray(child)
+        ? child.map((c, i) => texts(c, `${where}.${key}[${i}]`)).find(Boolean)
+        : typeof child === 'object'
+          ? texts(child, `${where}.${key}`)
+          : undefined;
       if (found) return found;
     }
     return undefined;
@@ -59,9 +75,12 @@ export class FakeSlack {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      this.handle(req).then(({ status, body, headers }) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-      }, (error) => res.writeHead(500).end(String(error)));
+      this.handle(req).then(
+        ({ status, body, headers }) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+        },
+        (error) => res.writeHead(500).end(String(error)),
+      );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
@@ -74,7 +93,11 @@ export class FakeSlack {
   }
 
   /** The next `times` calls of method fail with this answer (default: HTTP 500). */
-  failNext(method: string, times = 1, failure: Failure = { status: 500, body: { ok: false, error: 'internal_error' } }): void {
+  failNext(
+    method: string,
+    times = 1,
+    failure: Failure = { status: 500, body: { ok: false, error: 'internal_error' } },
+  ): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
   }
 
@@ -96,7 +119,11 @@ export class FakeSlack {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check as () => void);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} × ${method}; saw ${this.calls.map((c) => c.method).join(', ') || 'no calls'}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${count} × ${method}; saw ${this.calls.map((c) => c.method).join(', ') || 'no calls'}`,
+          ),
+        );
       }, timeoutMs);
       if (!check()) this.waiters.add(check as () => void);
     });
@@ -111,7 +138,9 @@ export class FakeSlack {
     for (const waiter of [...this.waiters]) waiter();
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -123,7 +152,9 @@ export class FakeSlack {
     }
     if (path.startsWith('/upload/')) {
       const id = path.slice('/upload/'.length);
-      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData().catch(() => undefined);
+      const form = await new Response(raw, { headers: { 'content-type': contentType } })
+        .formData()
+        .catch(() => undefined);
       const part = form?.get('body') ?? form?.get('file');
       const content = part instanceof Blob ? await part.text() : raw.toString();
       const pending = this.pendingUploads.get(id);
@@ -139,31 +170,52 @@ export class FakeSlack {
     }
     this.record(method, args);
     const failure = this.failures.get(method)?.shift();
-    if (failure) return { status: failure.status ?? 200, body: failure.body ?? { ok: false, error: 'internal_error' }, headers: failure.headers };
+    if (failure)
+      return {
+        status: failure.status ?? 200,
+        body: failure.body ?? { ok: false, error: 'internal_error' },
+        headers: failure.headers,
+      };
     return { status: 200, body: this.answer(method, args) };
   }
 
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
-    const invalid = (problem: string | undefined) => problem ? { ok: false, error: 'invalid_blocks', errors: [problem] } : undefined;
+    const invalid = (problem: string | undefined) =>
+      problem ? { ok: false, error: 'invalid_blocks', errors: [problem] } : undefined;
     switch (method) {
       case 'auth.test':
         return { ok: true, user_id: 'U_OPSBOT', bot_id: 'B_OPSBOT', team_id: 'T_TEST', user: 'opsbot', team: 'Test' };
       case 'chat.postMessage':
         if (!args.channel) return { ok: false, error: 'channel_not_found' };
         if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
-        return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, channel: args.channel, ts: ts(), message: { text: args.text } };
+        return (
+          invalid(blockProblem(args.blocks, LIMITS.message)) ?? {
+            ok: true,
+            channel: args.channel,
+            ts: ts(),
+            message: { text: args.text },
+          }
+        );
       case 'chat.update':
         if (!args.ts) return { ok: false, error: 'message_not_found' };
         return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
         return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, message_ts: ts() };
       case 'chat.getPermalink':
-        return { ok: true, permalink: `https://slack.test/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          permalink: `https://slack.test/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
+        };
       case 'views.open':
       case 'views.update':
       case 'views.push':
-        return invalid(blockProblem(args.view?.blocks, LIMITS.modal)) ?? { ok: true, view: { id: `V${randomUUID().slice(0, 8)}`, ...args.view } };
+        return (
+          invalid(blockProblem(args.view?.blocks, LIMITS.modal)) ?? {
+            ok: true,
+            view: { id: `V${randomUUID().slice(0, 8)}`, ...args.view },
+          }
+        );
       case 'files.getUploadURLExternal': {
         const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
         this.pendingUploads.set(id, { filename: String(args.filename) });
@@ -173,7 +225,13 @@ export class FakeSlack {
         const files = (args.files ?? []) as { id: string; title?: string }[];
         for (const file of files) {
           const pending = this.pendingUploads.get(file.id);
-          this.files.push({ id: file.id, filename: pending?.filename ?? '', content: pending?.content ?? '', channel: args.channel_id, threadTs: args.thread_ts });
+          this.files.push({
+            id: file.id,
+            filename: pending?.filename ?? '',
+            content: pending?.content ?? '',
+            channel: args.channel_id,
+            threadTs: args.thread_ts,
+          });
         }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
