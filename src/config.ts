@@ -7,6 +7,8 @@ import { MASK, maskUrl } from './redact.js';
 export interface Environment {
   name: string;
   baseUrl?: string;
+  /** The variable baseUrl comes from, for "STAGING_BASE_URL is not set". */
+  baseUrlVar?: string;
   databaseUrl?: string;
   /** The variable databaseUrl came from, for messages such as "STAGING_DATABASE_URL is not set". */
   databaseUrlVar: string;
@@ -152,6 +154,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       return {
         name,
         baseUrl: read(`${prefix}_BASE_URL`, httpUrl, 'https://staging.example.com'),
+        baseUrlVar: `${prefix}_BASE_URL`,
         // Any scheme is accepted here: the seed guards refuse SQLite and others with the runbook's own words.
         databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
         databaseUrlVar: `${prefix}_DATABASE_URL`,

@@ -1,0 +1,100 @@
+// Delivers the alerts' outbox: Slack messages, thread replies and emails, each exactly once, in order per alert.
+// Called right after a state change (so people hear at once) and by the janitor (so nothing waits forever).
+
+import { alertMessage } from '../blocks/alert.js';
+import type { Deps } from '../deps.js';
+import { maskSecrets } from '../redact.js';
+import { slackErrorCode } from '../slack/chat.js';
+import { alertEmail } from './email.js';
+import {
+  type ClaimOptions,
+  claimNext,
+  markDelivered,
+  markFailed,
+  newestPendingSync,
+  type OutboxItem,
+} from './outbox.js';
+import { type AlertRow, findAlert } from './store.js';
+
+export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now'>;
+export interface DeliveryReport {
+  delivered: number;
+  failed: number;
+}
+
+/** Delivers what is due (at most limit items); a failure reschedules that item and holds back the rest of its ref. */
+export async function deliverOutbox(
+  deps: DeliveryDeps,
+  options: ClaimOptions & { limit?: number } = {},
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { delivered: 0, failed: 0 };
+  const skipRefs: string[] = [];
+  for (let i = 0; i < (options.limit ?? 100); i++) {
+    const item = await claimNext(deps.db, deps.now(), { ...options, skipRefs });
+    if (!item) break;
+    try {
+      const coveredSyncUpTo = await deliverItem(deps, item);
+      await markDelivered(deps.db, item, deps.now(), coveredSyncUpTo);
+      report.delivered += 1;
+    } catch (error) {
+      const reason = maskSecrets(slackErrorCode(error));
+      const retryAt = await markFailed(deps.db, item, deps.now(), reason);
+      deps.log.warn(
+        { outboxId: item.id, kind: item.kind, ref: item.ref, attempts: item.attempts, reason, retryAt },
+        'alert delivery failed; kept in the outbox',
+      );
+      skipRefs.push(item.ref);
+      report.failed += 1;
+    }
+  }
+  return report;
+}
+
+/** Delivers one item; for a sync, returns the newest sync id its message covers. */
+async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string | undefined> {
+  const { payload } = item;
+  // Read before the alert: every sync committed by now is reflected in the state read next.
+  const covered = payload.kind === 'alert.sync' ? await newestPendingSync(deps.db, item.ref) : undefined;
+  const alert = await findAlert(deps.db, payload.alertId);
+  if (!alert) return covered;
+  if (payload.kind === 'alert.sync') {
+    await syncMessage(deps, alert);
+    return covered;
+  }
+  // A reminder that arrives after someone acknowledged (or it resolved) would be noise.
+  if (payload.type === 'reminder' && alert.status !== 'open') return undefined;
+  if (payload.kind === 'alert.reply') {
+    if (!alert.slack_channel || !alert.slack_ts) throw new Error('the alert message is not posted yet');
+    await deps.chat.post(alert.slack_channel, { text: payload.text }, alert.slack_ts);
+    return undefined;
+  }
+  if (!deps.mail.configured || !deps.mail.alertTo) {
+    deps.log.warn({ alertId: alert.id, type: payload.type }, 'alert email dropped: email is no longer configured');
+    return undefined;
+  }
+  const permalink =
+    alert.slack_channel && alert.slack_ts
+      ? await deps.chat.permalink({ channel: alert.slack_channel, ts: alert.slack_ts })
+      : undefined;
+  const mail = alertEmail(alert, payload.type, deps.now(), { permalink, links: deps.config.alerts.links });
+  await deps.mail.send({ to: deps.mail.alertTo, ...mail });
+  if (payload.type === 'opened') await deps.db.query('update alerts set email_sent = true where id = $1', [alert.id]);
+  return undefined;
+}
+
+async function syncMessage(deps: DeliveryDeps, alert: AlertRow): Promise<void> {
+  const message = alertMessage(alert, deps.config.alerts.links);
+  if (alert.slack_channel && alert.slack_ts) {
+    await deps.chat.update({ channel: alert.slack_channel, ts: alert.slack_ts }, message);
+    return;
+  }
+  const channel = deps.config.slack.alertChannel;
+  if (!channel) throw new Error('no alert channel is configured');
+  // The window between this post and the update below is the one place a crash could post twice.
+  const ref = await deps.chat.post(channel, message);
+  await deps.db.query('update alerts set slack_channel = $2, slack_ts = $3 where id = $1', [
+    alert.id,
+    ref.channel,
+    ref.ts,
+  ]);
+}
