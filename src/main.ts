@@ -94,6 +94,8 @@ export interface ServiceOptions extends DepsOptions {
   port?: number;
   host?: string;
   jobs?: Job[];
+  /** Extra listeners, registered after opsbot's own (tests use it to reach the global error handler). */
+  register?: (app: App, deps: Deps) => void;
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -126,6 +128,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   app.error(createErrorHandler(deps));
   registerCommands(app, deps);
+  options.register?.(app, deps);
 
   // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.
   const server =

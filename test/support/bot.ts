@@ -4,7 +4,7 @@
 import { loadConfig } from '../../src/config.js';
 import type { Deps, Job } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
-import { type Service, startService } from '../../src/main.js';
+import { type Service, type ServiceOptions, startService } from '../../src/main.js';
 import type { Db } from '../../src/store/db.js';
 import { createTestDatabase, redisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestDatabase } from './infra.js';
 import { SIGNING_SECRET, signatureHeaders } from './sign.js';
@@ -21,6 +21,7 @@ export interface BotOptions {
   now?: () => Date;
   fetch?: typeof fetch;
   hooks?: Deps['hooks'];
+  register?: ServiceOptions['register'];
 }
 
 export interface Answer {
@@ -104,6 +105,7 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     now: options.now,
     fetch: options.fetch,
     hooks: options.hooks,
+    register: options.register,
   });
   const url = `http://127.0.0.1:${service.port}`;
 
