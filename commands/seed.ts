@@ -1,12 +1,112 @@
-// /seed: answers `help` with its usage; the capability itself lands with its own issue.
+// /seed pilots [prefix] [count]: opens the confirmation modal; its submission is guarded, locked, seeded and reported
+// as one progress message in the channel, with the seed log and shadow reports in its thread.
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import { usageText } from '../src/blocks/help.js';
+import {
+  seedBusyText,
+  seedConfirmModal,
+  seedIds,
+  seedProgressMessage,
+  seedRefusalText,
+  seedResultMessage,
+} from '../src/blocks/seed.js';
 import type { Deps } from '../src/deps.js';
+import { countSchema, DEFAULT_COUNT, DEFAULT_PREFIX, prefixSchema, SeedForm } from '../src/seed/form.js';
+import { seedDestinations } from '../src/seed/guards.js';
+import { runSeed } from '../src/seed/run.js';
+import { seedEvidenceFiles } from '../src/seed/summary.js';
+import { requireRole } from '../src/slack/authorize.js';
+import type { MessageRef } from '../src/slack/chat.js';
+import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+
+const Metadata = z.object({ channel: z.string().min(1), user: z.string().min(1) });
+
+/** The command text -> prefill for the modal, or the usage with what was wrong. Pure: it runs before ack. */
+export function parseSeedText(text: string, maxTenants: number): { prefix: string; count: string } | { usage: string } {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const usage = (problem?: string) => ({ usage: usageText('/seed', undefined, problem) });
+  if (words.length === 0 || (words.length === 1 && words[0]!.toLowerCase() === 'help')) return usage();
+  if (words[0] !== 'pilots') return usage(`\`${words[0]}\` is not something \`/seed\` does.`);
+  // `/seed pilots 5` means five tenants: a prefix always starts with a letter, so digits are a count.
+  const rest = words.slice(1);
+  const [prefix, count] = rest.length === 1 && /^\d+$/.test(rest[0]!) ? [undefined, rest[0]] : rest;
+  if (rest.length > 2)
+    return usage(`\`/seed pilots\` takes at most a prefix and a count; \`${rest.slice(2).join(' ')}\` is extra.`);
+  if (prefix !== undefined && !prefixSchema.safeParse(prefix).success) {
+    return usage(`\`${prefix}\` is not a valid prefix: ${prefixSchema.safeParse(prefix).error?.issues[0]?.message}`);
+  }
+  const counted = count === undefined ? undefined : countSchema(maxTenants).safeParse(count);
+  if (counted && !counted.success)
+    return usage(`\`${count}\` is not a usable count: ${counted.error.issues[0]?.message}`);
+  return { prefix: prefix ?? DEFAULT_PREFIX, count: count ?? String(DEFAULT_COUNT) };
+}
 
 export function registerSeed(app: App, deps: Deps): void {
-  app.command('/seed', async ({ command, ack }) => {
-    const roles = await deps.roles.rolesOf(command.user_id);
-    const problem = /^\s*(help)?\s*$/i.test(command.text) ? undefined : '`/seed` is not available yet in this version of opsbot.';
-    await ack({ response_type: 'ephemeral', text: usageText('/seed', roles, problem) });
+  app.command('/seed', async ({ command, ack, respond, client }) => {
+    const parsed = parseSeedText(command.text, deps.config.seed.maxTenants);
+    if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
+    await ack();
+    const actor = { user: command.user_id, channel: command.channel_id };
+    const reply = (text: string) => respond({ response_type: 'ephemeral', text });
+    if (!(await requireRole(deps, actor, 'operator', '/seed pilots', reply))) return;
+    const destinations = seedDestinations(deps.config);
+    if (destinations.length === 0)
+      return void (await reply('No environment may be seeded: set SEED_ENVIRONMENTS, e.g. SEED_ENVIRONMENTS=staging.'));
+    // trigger_id expires 3 s after the command: open the modal before anything slow.
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: seedConfirmModal({ destinations, ...parsed, maxTenants: deps.config.seed.maxTenants, metadata: actor }),
+    });
   });
+
+  app.view(seedIds.confirmModal, async ({ ack, view, body }) => {
+    const form = SeedForm(deps.config.seed).safeParse(readInputs(view.state.values));
+    if (!form.success) return ack({ response_action: 'errors', errors: fieldErrors(form.error.issues) });
+    const meta = Metadata.safeParse(safeJson(view.private_metadata));
+    if (!meta.success) {
+      return ack({
+        response_action: 'errors',
+        errors: { confirm: 'This form lost its channel; close it and run /seed pilots again.' },
+      });
+    }
+    await ack();
+    const actor = { user: body.user.id, channel: meta.data.channel };
+    const tell = (text: string) => deps.chat.ephemeral(actor.channel, actor.user, { text });
+    // Roles may have changed since the modal opened.
+    if (!(await requireRole(deps, actor, 'operator', '/seed pilots', tell))) return;
+    const { env, prefix, count } = form.data;
+    let ref: MessageRef | undefined;
+    let target = '';
+    const progress = { env, prefix, count, user: actor.user };
+    const outcome = await runSeed(form.data, actor, 'slash', deps, {
+      async onStart(runId, seedTarget) {
+        target = seedTarget.masked;
+        ref = await deps.chat.post(actor.channel, seedProgressMessage({ ...progress, target, steps: [] }));
+        await deps.runs.setMessage(runId, ref);
+      },
+      async onProgress(steps) {
+        // A Slack hiccup must not roll back the seed: progress is best effort, the result is posted at the end.
+        if (ref)
+          await deps.chat
+            .update(ref, seedProgressMessage({ ...progress, target, steps }))
+            .catch((err: unknown) => deps.log.warn({ err }, 'seed progress update failed'));
+      },
+    });
+    if (outcome.outcome === 'refused') return void (await tell(seedRefusalText(env, outcome.reason)));
+    if (outcome.outcome === 'busy') return void (await tell(seedBusyText(env, outcome.holder)));
+    const { runId, report } = outcome;
+    const result = seedResultMessage(report, runId, actor.user);
+    if (ref) await deps.chat.update(ref, result);
+    else ref = await deps.chat.post(actor.channel, result);
+    await deps.chat.upload(actor.channel, ref.ts, seedEvidenceFiles(report), `Evidence of run \`${runId}\``);
+  });
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,94 @@
-// `opsbot seed`: lands with its capability's issue.
-import { type CliCommand, EXIT } from '../cli/io.js';
+// `opsbot seed pilots`: the same guards, lock, steps and audit as /seed pilots, with the seed log on stdout.
+import { userInfo } from 'node:os';
+import { type CliCommand, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
+import { createLogger } from '../log.js';
+import { buildDeps, closeDeps } from '../main.js';
+import { CONFIRM_WORD, DEFAULT_COUNT, DEFAULT_PREFIX, SeedForm } from './form.js';
+import { checkSeedTarget } from './guards.js';
+import { runSeed } from './run.js';
+import { dbSummaryText, dryRunText } from './summary.js';
 
-export const seedCli: CliCommand = async (_args, io) => {
-  io.err('This subcommand is not available yet in this version of opsbot.');
-  return EXIT.usage;
+const USAGE = 'opsbot seed pilots [--env staging] [--prefix pilot] [--count 3] --confirm I_UNDERSTAND [--dry-run]';
+const HELP = `${USAGE}
+
+Seeds pilot tenants (autopost off, threshold 0.90) and their demo data into an environment of SEED_ENVIRONMENTS,
+after the guards (no SQLite, no prod, no unlisted or own database). --dry-run prints the guards' verdict and the
+rows each table would receive, and writes nothing. Exit codes: 0 seeded, 1 seeding failed or busy, 2 refused or usage.`;
+
+export const seedCli: CliCommand = async (args, io) => {
+  const parsed = parseCliArgs(
+    args,
+    {
+      env: { type: 'string' },
+      prefix: { type: 'string' },
+      count: { type: 'string' },
+      confirm: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    io,
+  );
+  if (!parsed) return EXIT.usage;
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals[0] !== 'pilots' || positionals.length > 1) {
+    io.err(`${positionals.length ? `\`${positionals.join(' ')}\` is not a seed command. ` : ''}Usage: ${USAGE}`);
+    return EXIT.usage;
+  }
+  const config = cliConfig(io);
+  if (!config) return EXIT.usage;
+  const dryRun = values['dry-run'] === true;
+  const str = (value: string | boolean | undefined, fallback: string) => (typeof value === 'string' ? value : fallback);
+  const form = SeedForm(config.seed).safeParse({
+    env: str(values.env, 'staging'),
+    prefix: str(values.prefix, DEFAULT_PREFIX),
+    count: str(values.count, String(DEFAULT_COUNT)),
+    // A dry run writes nothing, so it needs no confirmation.
+    confirm: dryRun ? CONFIRM_WORD : str(values.confirm, ''),
+  });
+  if (!form.success) {
+    for (const issue of form.error.issues) io.err(`--${String(issue.path[0])}: ${issue.message}`);
+    io.err(`Usage: ${USAGE}`);
+    return EXIT.usage;
+  }
+  const { env, prefix, count } = form.data;
+  if (dryRun) {
+    const verdict = checkSeedTarget(env, config);
+    io.out(dryRunText(verdict, env, prefix, count));
+    return verdict.ok ? EXIT.ok : EXIT.usage;
+  }
+
+  const deps = await buildDeps(config, { log: createLogger('warn') });
+  try {
+    const actor = { user: `cli:${osUser()}` };
+    const outcome = await runSeed(form.data, actor, 'cli', deps, { onLog: (line) => io.out(line) });
+    if (outcome.outcome === 'refused') {
+      io.err(`Refused: ${outcome.reason}`);
+      return EXIT.usage;
+    }
+    if (outcome.outcome === 'busy') {
+      const holder = outcome.holder;
+      io.err(
+        `Seeding of ${env} is already running${holder ? `: started by ${String(holder.owner.user)} at ${holder.acquiredAt}` : ''}.`,
+      );
+      return EXIT.failed;
+    }
+    io.out(`\n${dbSummaryText(outcome.report)}\nRun: ${outcome.runId}`);
+    return outcome.report.verdict === 'passed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    await closeDeps(deps);
+  }
 };
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // Containers may run as a uid with no passwd entry.
+    return 'unknown';
+  }
+}
