@@ -2,92 +2,26 @@
 // reported at once, each with the variable, what is wrong and an example of a good value.
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
+import {
+  type Config,
+  ConfigError,
+  count,
+  type Environment,
+  envVar,
+  flag,
+  httpUrl,
+  isTimeZone,
+  list,
+  postgresUrl,
+  ratio,
+  redisUrl,
+} from './config-model.js';
 import { MASK, maskUrl } from './redact.js';
 
-export interface Environment {
-  name: string;
-  baseUrl?: string;
-  /** The variable baseUrl comes from, for "STAGING_BASE_URL is not set". */
-  baseUrlVar?: string;
-  databaseUrl?: string;
-  /** The variable databaseUrl came from, for messages such as "STAGING_DATABASE_URL is not set". */
-  databaseUrlVar: string;
-  healthPaths: string[];
-}
-
-export interface Config {
-  slack: {
-    botToken: string;
-    signingSecret?: string;
-    appToken?: string;
-    apiUrl?: string;
-    alertChannel?: string;
-    reviewChannel?: string;
-  };
-  port: number;
-  logLevel: string;
-  dataDir: string;
-  databaseUrl?: string;
-  redisUrl?: string;
-  redisPrefix: string;
-  environments: Environment[];
-  seed: { environments: string[]; maxTenants: number };
-  drill: { databaseUrl?: string };
-  backup: { environments: string[]; dir: string; retentionDays: number };
-  access: {
-    databaseUrl?: string;
-    usersSql?: string;
-    tenantsSql?: string;
-    allowedRoles: string[];
-    minThreshold: number;
-    remindHours: number;
-  };
-  alerts: {
-    failureThreshold: number;
-    successThreshold: number;
-    renotifyMinutes: number;
-    links: { name: string; url: string }[];
-    serviceName: string;
-  };
-  github: { token?: string; org?: string; repo?: string; apiUrl?: string };
-  smtp: { host?: string; port: number; user?: string; password?: string; from: string; alertEmail?: string };
-  roles: { admins: string[]; operators: string[]; reviewers: string[] };
-  /** Job name (`access-review`) -> cron expression or `off`, only where SCHEDULE_<JOB> is set. */
-  schedules: Record<string, string>;
-  scheduleTz: string;
-  smoke: { timeoutMs: number; retries: number; requireHeaders: boolean; perMinute: number };
-  runs: { staleSeconds: number };
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `opsbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
+export type { Config, Environment } from './config-model.js';
+export { ConfigError, describeConfig } from './config-model.js';
 
 type Env = Record<string, string | undefined>;
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const envVar = (name: string) => name.toUpperCase().replace(/-/g, '_');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'is not an http(s) URL' });
-const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'is not a postgres:// URL' });
-const redisUrl = z.url({ protocol: /^rediss?$/, error: 'is not a redis:// URL' });
-const count = (min: number) =>
-  z.coerce.number({ error: 'is not a number' }).int('is not a whole number').min(min, `must be at least ${min}`);
-const ratio = z.coerce
-  .number({ error: 'is not a number' })
-  .min(0, 'must be between 0 and 1')
-  .max(1, 'must be between 0 and 1');
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((v) => ['true', '1', 'yes'].includes(v));
 const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
@@ -217,7 +151,10 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       environments: namesIn('SEED_ENVIRONMENTS', 'staging', false),
       maxTenants: read('SEED_MAX_TENANTS', count(1).max(10_000, 'must be at most 10000'), '50', '50') ?? 50,
     },
-    drill: { databaseUrl: read('DRILL_DATABASE_URL', postgresUrl, 'postgres://drill:secret@localhost:5432/postgres') },
+    drill: {
+      databaseUrl: read('DRILL_DATABASE_URL', postgresUrl, 'postgres://drill:secret@localhost:5432/postgres'),
+      pgBinDir: env.PG_BIN_DIR || undefined,
+    },
     backup: {
       environments: namesIn('BACKUP_ENVIRONMENTS', '', true),
       dir: env.BACKUP_DIR || `${dataDir}/backups`,
@@ -273,34 +210,4 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The configuration as `opsbot config check` prints it: every secret masked. */
-export function describeConfig(config: Config): unknown {
-  const secret = (value: string | undefined) => (value ? MASK : undefined);
-  return {
-    ...config,
-    slack: {
-      ...config.slack,
-      botToken: secret(config.slack.botToken),
-      signingSecret: secret(config.slack.signingSecret),
-      appToken: secret(config.slack.appToken),
-    },
-    databaseUrl: config.databaseUrl ? maskUrl(config.databaseUrl) : `embedded (${config.dataDir})`,
-    redisUrl: config.redisUrl ? maskUrl(config.redisUrl) : 'in-process (single replica only)',
-    environments: config.environments.map((e) => ({ ...e, databaseUrl: e.databaseUrl && maskUrl(e.databaseUrl) })),
-    drill: { databaseUrl: config.drill.databaseUrl && maskUrl(config.drill.databaseUrl) },
-    access: { ...config.access, databaseUrl: config.access.databaseUrl && maskUrl(config.access.databaseUrl) },
-    github: { ...config.github, token: secret(config.github.token) },
-    smtp: { ...config.smtp, password: secret(config.smtp.password) },
-  };
 }
