@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { registerAccessReview } from './access-review.js';
+import { registerAlerts } from './alerts.js';
 import { registerDrill } from './drill.js';
 import { registerSeed } from './seed.js';
 import { registerSmoke } from './smoke.js';
@@ -11,4 +12,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerSeed(app, deps);
   registerDrill(app, deps);
   registerAccessReview(app, deps);
+  registerAlerts(app, deps);
 }

@@ -1,12 +1,95 @@
-// /smoke: answers `help` with its usage; the capability itself lands with its own issue.
-import type { App } from '@slack/bolt';
-import { usageText } from '../src/blocks/help.js';
+// /smoke [env]: runs one environment's health checks and posts the result in the channel. A second /smoke of the
+// same environment while one runs joins it (in this process; another replica would run its own, harmless: GETs).
+import type { App, RespondFn } from '@slack/bolt';
+import { smokeResultMessage, smokeUsage } from '../src/blocks/smoke.js';
+import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
+import { slackErrorCode } from '../src/slack/chat.js';
+import { checkEnvironment, type SmokeReport, smokeProblem } from '../src/smoke/check.js';
+import { SingleFlight } from '../src/smoke/single-flight.js';
+
+interface Rider {
+  user: string;
+  channel: string;
+  respond: RespondFn;
+}
+type Parsed = { env: Environment } | { usage: string };
+
+/** Pure: the environment to check, or the usage to answer with (help, unknown names, extra words). */
+export function parseSmokeText(text: string, environments: readonly Environment[]): Parsed {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 1 && /^(help|-h|--help)$/i.test(words[0]!)) return { usage: smokeUsage(environments) };
+  if (words.length > 1)
+    return {
+      usage: smokeUsage(environments, `\`/smoke ${text.trim()}\`: give one environment, e.g. \`/smoke staging\`.`),
+    };
+  const name = words[0] ?? 'staging';
+  const env = environments.find((e) => e.name === name.toLowerCase());
+  return env ? { env } : { usage: smokeUsage(environments, `\`${name}\` is not a configured environment.`) };
+}
+
+// The bot cannot post where it is not a member; the slash command's response_url can.
+const NOT_POSTABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
+async function postResults(deps: Deps, riders: Rider[], report: SmokeReport, runId: string): Promise<void> {
+  const channels = [...new Set(riders.map((rider) => rider.channel))];
+  for (const channel of channels) {
+    const here = riders.filter((rider) => rider.channel === channel);
+    const message = smokeResultMessage(report, runId, [...new Set(here.map((rider) => rider.user))]);
+    try {
+      const ref = await deps.chat.post(channel, message);
+      if (channel === riders[0]!.channel) await deps.runs.setMessage(runId, ref);
+    } catch (error) {
+      if (!NOT_POSTABLE.has(slackErrorCode(error))) throw error;
+      await here[0]!.respond({ response_type: 'in_channel', replace_original: false, ...message });
+    }
+  }
+}
 
 export function registerSmoke(app: App, deps: Deps): void {
-  app.command('/smoke', async ({ command, ack }) => {
-    const roles = await deps.roles.rolesOf(command.user_id);
-    const problem = /^\s*(help)?\s*$/i.test(command.text) ? undefined : '`/smoke` is not available yet in this version of opsbot.';
-    await ack({ response_type: 'ephemeral', text: usageText('/smoke', roles, problem) });
+  const flights = new SingleFlight<{ runId: string; report: SmokeReport }, Rider>();
+
+  app.command('/smoke', async ({ command, ack, respond }) => {
+    const parsed = parseSmokeText(command.text, deps.config.environments);
+    if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
+    const { env } = parsed;
+    const problem = smokeProblem(env);
+    if (problem) return ack({ response_type: 'ephemeral', text: problem });
+    const running = flights.starter(env.name);
+    await ack({
+      response_type: 'ephemeral',
+      text: running ? `Checking ${env.name}… (joining the check <@${running.user}> started)` : `Checking ${env.name}…`,
+    });
+
+    const started = performance.now();
+    const actor = { user: command.user_id, channel: command.channel_id };
+    const retryIn = await deps.coord.rateLimit(`smoke:${actor.user}`, deps.config.smoke.perMinute);
+    if (retryIn) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `\`/smoke\` runs at most ${deps.config.smoke.perMinute} times a minute per person; try again in ${retryIn} s.`,
+      });
+      return;
+    }
+    const flight = flights.join(env.name, { ...actor, respond }, () =>
+      deps.runs.track({ kind: 'smoke', env: env.name, trigger: 'slash', actor }, () => checkEnvironment(env, deps)),
+    );
+    const { runId, report } = await flight.result;
+    const log = deps.log.child({ runId, command: '/smoke', user: actor.user });
+    if (!flight.joined) {
+      await postResults(deps, flight.riders, report, runId);
+      log.info(
+        { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length },
+        'smoke finished',
+      );
+    }
+    await deps.audit.append({
+      action: 'smoke.run',
+      actor,
+      params: { env: env.name, runId, joined: flight.joined },
+      outcome: report.verdict,
+    });
+    deps.metrics.commandSeconds.observe({ command: '/smoke' }, (performance.now() - started) / 1000);
   });
 }

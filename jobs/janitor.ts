@@ -1,4 +1,6 @@
 // Every minute: marks runs whose process died as interrupted (and says so on their message), retries the outbox.
+import { deliverOutbox } from '../src/alerts/deliver.js';
+import { remindAlerts } from '../src/alerts/remind.js';
 import type { Job } from '../src/deps.js';
 import { interruptStaleRuns } from '../src/store/runs.js';
 
@@ -18,5 +20,8 @@ export const janitorJob: Job = {
           );
       }
     }
+    // Reminders first: they queue thread replies and emails that the delivery below picks up if they fail now.
+    await remindAlerts(deps);
+    await deliverOutbox(deps);
   },
 };

@@ -1,7 +1,45 @@
-// `opsbot smoke`: lands with its capability's issue.
-import { type CliCommand, EXIT } from '../cli/io.js';
+// `opsbot smoke [env] [--json]`: the same checks as /smoke, as text or JSON; exit 0 healthy, 1 failing, 2 config error.
+// It touches nothing but the environment's health endpoints (no bot database, no Slack), so any CI job can run it.
+import { type CliCommand, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
+import { checkEnvironment, type SmokeReport, smokeProblem } from './check.js';
+import { checkLines, formatLatency } from './lines.js';
 
-export const smokeCli: CliCommand = async (_args, io) => {
-  io.err('This subcommand is not available yet in this version of opsbot.');
-  return EXIT.usage;
+const USAGE = 'opsbot smoke [env] [--json]   (env defaults to staging)';
+
+export function smokeText(report: SmokeReport): string {
+  const mark = report.verdict === 'passed' ? '✅' : '❌';
+  return [
+    `${mark} ${report.env} ${report.verdict} — ${report.baseUrl} (${formatLatency(report.durationMs)})`,
+    ...checkLines(report.checks, 'plain').map((line) => `  ${line}`),
+  ].join('\n');
+}
+
+export const smokeCli: CliCommand = async (args, io) => {
+  const parsed = parseCliArgs(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE, io);
+  if (!parsed) return EXIT.usage;
+  if (parsed.values.help) {
+    io.out(`Usage: ${USAGE}`);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length > 1) {
+    io.err(`Give one environment, not ${parsed.positionals.length}.\nUsage: ${USAGE}`);
+    return EXIT.usage;
+  }
+  const config = cliConfig(io);
+  if (!config) return EXIT.usage;
+  const name = parsed.positionals[0] ?? 'staging';
+  const env = config.environments.find((e) => e.name === name);
+  if (!env) {
+    const names = config.environments.map((e) => e.name).join(', ') || 'none';
+    io.err(`\`${name}\` is not a configured environment (configured: ${names}).\nUsage: ${USAGE}`);
+    return EXIT.usage;
+  }
+  const problem = smokeProblem(env);
+  if (problem) {
+    io.err(problem);
+    return EXIT.usage;
+  }
+  const report = await checkEnvironment(env, { config, fetch, now: () => new Date() });
+  io.out(parsed.values.json ? JSON.stringify(report, null, 2) : smokeText(report));
+  return report.verdict === 'passed' ? EXIT.ok : EXIT.failed;
 };

@@ -1,0 +1,44 @@
+// The alert message's Acknowledge button: marks the alert as picked up, stops its reminders, updates the message.
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { acknowledgeAlert } from '../src/alerts/acknowledge.js';
+import { findAlert } from '../src/alerts/store.js';
+import { alertIds } from '../src/blocks/alert.js';
+import { utcTime } from '../src/blocks/kit.js';
+import type { Deps } from '../src/deps.js';
+
+export function registerAlerts(app: App, deps: Deps): void {
+  // No role is required: whoever can see the alert channel is who responds to alerts, and an on-call engineer who
+  // is not in OPSBOT_* must still be able to stop the reminders at 3 am. Acknowledging changes only the alert's
+  // bookkeeping, never a system, and every acknowledgement is audited with who and when.
+  app.action<BlockAction<ButtonAction>>(alertIds.acknowledge, async ({ ack, body, action, respond }) => {
+    await ack();
+    const actor = { user: body.user.id, channel: body.channel?.id };
+    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    const alert = await findAlert(deps.db, action.value ?? '');
+    if (!alert) return void (await say(`There is no alert \`${action.value ?? ''}\`; nothing changed.`));
+    // The button only exists on the message in the alert channel; a payload from elsewhere is not one of ours.
+    if (alert.slack_channel && actor.channel !== alert.slack_channel) {
+      return void (await say(`This alert lives in <#${alert.slack_channel}>; acknowledge it there. Nothing changed.`));
+    }
+    const result = await acknowledgeAlert(deps, alert.id, actor.user);
+    if (result.outcome === 'acknowledged') {
+      await deps.audit.append({
+        action: 'alert.acknowledge',
+        actor,
+        params: { alertId: alert.id, key: alert.key },
+        outcome: 'acknowledged',
+      });
+      deps.log.info({ alertId: alert.id, key: alert.key, user: actor.user }, 'alert acknowledged');
+      return;
+    }
+    if (result.outcome === 'unknown') return void (await say('This alert no longer exists; nothing changed.'));
+    const current = result.alert;
+    if (current.status === 'resolved' && current.resolved_at) {
+      await say(`This alert was already resolved at ${utcTime(current.resolved_at)}; nothing changed.`);
+    } else if (current.acknowledged_by && current.acknowledged_at) {
+      await say(
+        `Already acknowledged by <@${current.acknowledged_by}> at ${utcTime(current.acknowledged_at)}; nothing changed.`,
+      );
+    }
+  });
+}

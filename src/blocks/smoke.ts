@@ -1,0 +1,35 @@
+// SmokeReport -> Slack message, and the /smoke usage with the configured environments.
+import type { Environment } from '../config.js';
+import type { SmokeReport } from '../smoke/check.js';
+import { checkLines, formatLatency } from '../smoke/lines.js';
+import { usageText } from './help.js';
+import { context, fitMessage, header, type SlackMessage, sections, utcTime } from './kit.js';
+
+export function smokeTitle(report: SmokeReport): string {
+  return `${report.verdict === 'passed' ? '✅' : '🚨'} Smoke ${report.env}: ${report.verdict}`;
+}
+
+/** askedBy: the users who ran `/smoke` for this run (a second request joins the first). */
+export function smokeResultMessage(report: SmokeReport, runId: string, askedBy: readonly string[] = []): SlackMessage {
+  const title = smokeTitle(report);
+  const failing = report.checks.filter((check) => !check.ok).map((check) => check.path);
+  const facts = [
+    report.baseUrl,
+    utcTime(new Date(report.finishedAt)),
+    `took ${formatLatency(report.durationMs)}`,
+    `run ${runId}`,
+    ...(askedBy.length ? [`asked by ${askedBy.map((user) => `<@${user}>`).join(', ')}`] : []),
+  ];
+  // `text` is what notifications and screen readers show, so it names what failed
+  const text = failing.length ? `${title} (${failing.join(', ')})` : title;
+  return {
+    text,
+    blocks: fitMessage([header(title), ...sections(checkLines(report.checks), 40), context(facts.join(' · '))]),
+  };
+}
+
+/** The usage, with what was wrong first and the environments /smoke can check last. */
+export function smokeUsage(environments: readonly Environment[], problem?: string): string {
+  const names = environments.map((env) => `\`${env.name}\``).join(', ') || 'none';
+  return `${usageText('/smoke', undefined, problem)}\nConfigured environments: ${names}.`;
+}

@@ -1,0 +1,27 @@
+// One line per check, shared by the Slack result, the alert and the CLI: mark, path, HTTP code, latency, reason.
+import type { CheckResult } from './check.js';
+
+export function formatLatency(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** `✅ /healthz 200 · 41 ms`, or `❌ /readyz 503 · 12 ms — HTTP 503`; mrkdwn puts the path in code font. */
+export function checkLine(check: CheckResult, style: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
+  const path = style === 'mrkdwn' ? `\`${check.path}\`` : check.path;
+  const retried = check.attempts > 1 ? ` (${check.attempts} attempts)` : '';
+  const reason = check.reason ? ` — ${check.reason}` : '';
+  return `${check.ok ? '✅' : '❌'} ${path} ${check.status ?? 'no response'} · ${formatLatency(check.latencyMs)}${retried}${reason}`;
+}
+
+/** The notes worth a second line: migration info and header findings. */
+export function noteLine(check: CheckResult, style: 'mrkdwn' | 'plain' = 'mrkdwn'): string | undefined {
+  if (check.notes.length === 0) return undefined;
+  const text = check.notes.join(' · ');
+  return style === 'mrkdwn' ? `      _${text.replace(/_/g, ' ')}_` : `      ${text}`;
+}
+
+export function checkLines(checks: CheckResult[], style: 'mrkdwn' | 'plain' = 'mrkdwn'): string[] {
+  return checks.flatMap((check) =>
+    [checkLine(check, style), noteLine(check, style)].filter((l): l is string => Boolean(l)),
+  );
+}
