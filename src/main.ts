@@ -86,7 +86,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
 export interface Service {
   deps: Deps;
   port: number;
-  stop(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface ServiceOptions extends DepsOptions {
@@ -155,15 +155,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
   return {
     deps,
     port: boundPort,
-    async stop() {
+    /** Graceful: stop taking work, let work in flight finish for up to graceMs, mark what is left interrupted. */
+    async stop(graceMs = 0) {
       if (stopping) return;
       stopping = true;
-      await scheduler.stop();
-      if (receiver) await receiver.stop();
-      else {
-        await app.stop();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      const [jobsLeft, requestsLeft] = await Promise.all([
+        scheduler.stop(graceMs),
+        receiver
+          ? receiver.stop(graceMs)
+          : app.stop().then(() => new Promise<number>((resolve) => server.close(() => resolve(0)))),
+      ]);
+      if (jobsLeft + requestsLeft > 0) deps.log.warn({ jobsLeft, requestsLeft }, 'stopping with work still in flight');
       clearInterval(heartbeat);
       // Runs still in flight are marked now rather than left for another replica's janitor.
       await deps.db

@@ -2,11 +2,13 @@
 // and a run record per execution.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps, Job } from './deps.js';
+import { inFlight } from './settle.js';
 
 export interface Scheduler {
   /** Job name -> the expression it runs on; disabled jobs are absent. */
   readonly schedules: Record<string, string>;
-  stop(): Promise<void>;
+  /** Stops firing, then waits up to graceMs for jobs still running; returns how many were still running. */
+  stop(graceMs?: number): Promise<number>;
 }
 
 export function scheduleFor(job: Job, deps: Pick<Deps, 'config'>): string {
@@ -35,12 +37,13 @@ export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<void> {
 export function startScheduler(jobs: Job[], deps: Deps): Scheduler {
   const tasks: ScheduledTask[] = [];
   const schedules: Record<string, string> = {};
+  const running = inFlight();
   for (const job of jobs) {
     const expression = scheduleFor(job, deps);
     if (expression === 'off') continue;
     schedules[job.name] = expression;
     tasks.push(
-      cron.schedule(expression, (context) => runJob(job, deps, context.date), {
+      cron.schedule(expression, (context) => running.track(runJob(job, deps, context.date)), {
         name: `opsbot:${job.name}`,
         timezone: deps.config.scheduleTz,
         noOverlap: true,
@@ -54,8 +57,9 @@ export function startScheduler(jobs: Job[], deps: Deps): Scheduler {
   deps.log.info({ schedules, tz: deps.config.scheduleTz }, 'scheduler started');
   return {
     schedules,
-    async stop() {
+    async stop(graceMs = 0) {
       await Promise.all(tasks.map((task) => task.destroy()));
+      return running.drain(graceMs);
     },
   };
 }

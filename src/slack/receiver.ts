@@ -5,6 +5,7 @@ import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from
 import type { Logger } from 'pino';
 import type { Coord } from '../coord/coord.js';
 import type { Metrics } from '../http/metrics.js';
+import { inFlight } from '../settle.js';
 import { parseEnvelope } from './envelope.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -23,6 +24,7 @@ export interface ReceiverOptions {
 
 export class OpsbotReceiver implements Receiver {
   private app: App | undefined;
+  private readonly work = inFlight();
   readonly server: Server;
 
   constructor(private readonly options: ReceiverOptions) {
@@ -45,11 +47,14 @@ export class OpsbotReceiver implements Receiver {
     });
   }
 
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-    });
+  /** Stops taking requests, then waits up to graceMs for listeners still working (they ack early, work after). */
+  async stop(graceMs = 0): Promise<number> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const unfinished = await this.work.drain(graceMs);
+    this.server.closeAllConnections();
+    await closed;
+    return unfinished;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -127,7 +132,7 @@ export class OpsbotReceiver implements Receiver {
       },
     };
     try {
-      await this.app?.processEvent(event);
+      await this.work.track(this.app?.processEvent(event) ?? Promise.resolve());
     } catch (error) {
       this.options.log.error({ err: error }, 'listener failed');
     } finally {

@@ -50,7 +50,8 @@ export interface Bot {
     options?: { contentType?: string; headers?: Record<string, string>; signed?: boolean },
   ): Promise<Answer>;
   get(path: string): Promise<Answer>;
-  stop(): Promise<void>;
+  /** graceMs: how long in-flight work may finish (the service's graceful stop); 0 by default. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface ActionPayload {
@@ -226,10 +227,10 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
         }),
       );
     },
-    async stop() {
+    async stop(graceMs = 0) {
       if (stopped) return;
       stopped = true;
-      await service.stop();
+      await service.stop(graceMs);
       if (!options.slack) await slack.stop();
       await ownDatabase?.drop();
     },
