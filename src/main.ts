@@ -19,6 +19,7 @@ import { createRoles } from './roles.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions, webChat } from './slack/chat.js';
+import { auditCommandInvocations } from './slack/command-audit.js';
 import { createErrorHandler } from './slack/errors.js';
 import { OpsbotReceiver } from './slack/receiver.js';
 import { createAudit } from './store/audit.js';
@@ -127,6 +128,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     extendedErrorHandler: true,
   });
   app.error(createErrorHandler(deps));
+  auditCommandInvocations(app, deps);
   registerCommands(app, deps);
   options.register?.(app, deps);
 

@@ -1,5 +1,5 @@
 // The receiver: signed requests reach listeners; unsigned, stale, future and replayed ones get 401 and reach none.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
 import { signatureHeaders } from '../support/sign.js';
 
@@ -63,10 +63,42 @@ describe('signed requests', () => {
   });
 
   it('lets no refused request reach a listener', async () => {
-    const before = bot.slack.calls.length;
-    const audited = await auditedCommands();
-    await bot.post(smokeHelp(), { signed: false });
-    expect(bot.slack.calls.length).toBe(before);
-    expect(await auditedCommands()).toBe(audited);
+    const marker = 'refused-request-marker';
+    const body = new URLSearchParams({
+      command: '/smoke',
+      text: marker,
+      user_id: 'U_TEST',
+      channel_id: 'C_OPS',
+    }).toString();
+    expect((await bot.post(body, { signed: false })).status).toBe(401);
+    expect((await bot.post(body, { signed: false, headers: signatureHeaders(body, 'wrong-secret') })).status).toBe(401);
+    // A request that does reach a listener is audited; wait for that one, then look for the refused ones.
+    await bot.slash('/smoke', 'help', { user: 'U_AFTER' });
+    const audited = () =>
+      bot.db.query<{ actor: string; text: string }>(
+        "select actor, params->>'text' as text from audit_events where action = 'command.invoke'",
+      );
+    const deadline = Date.now() + 5000;
+    while (!(await audited()).some((row) => row.actor === 'U_AFTER') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await audited()).map((row) => row.text)).not.toContain(marker);
+    expect(bot.slack.calls.filter((call) => JSON.stringify(call.args).includes(marker))).toEqual([]);
+  });
+});
+
+describe('audit of command invocations', () => {
+  it('appends one event per slash command, with its text and who sent it from where', async () => {
+    const bot = await startBot();
+    onTestFinished(() => bot.stop());
+    await bot.slash('/smoke', 'help', { user: 'U_ANA', channel: 'C_OPS' });
+    const rows = async () =>
+      bot.db.query("select actor, channel, params, outcome from audit_events where action = 'command.invoke'");
+    const deadline = Date.now() + 5000;
+    while ((await rows()).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await rows()).toEqual([
+      { actor: 'U_ANA', channel: 'C_OPS', params: { command: '/smoke', text: 'help' }, outcome: 'received' },
+    ]);
   });
 });
