@@ -18,8 +18,6 @@ describe('signed requests', () => {
       channel_id: 'C_OPS',
       response_url: bot.slack.responseUrl(),
     }).toString();
-  const auditedCommands = async () =>
-    Number((await bot.db.query<{ n: number }>('select count(*)::int as n from audit_events'))[0]?.n);
 
   it('answers a correctly signed /smoke help with its usage within 3 s', async () => {
     const answer = await bot.slash('/smoke', 'help');
