@@ -23,6 +23,13 @@ export function postgresDb(url: string, max = 10): Db & { pool: pg.Pool } {
     query: (sql, params) => onClient(pool).query(sql, params),
     async transaction(fn) {
       const client = await pool.connect();
+      // A connection lost while fn awaits something else (Slack, SMTP) must fail the transaction, not crash the
+      // process: without a listener, pg emits the error on the checked-out client as an uncaught exception.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(onClient(client));
@@ -32,7 +39,9 @@ export function postgresDb(url: string, max = 10): Db & { pool: pg.Pool } {
         await client.query('rollback').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A lost connection is destroyed rather than returned to the pool.
+        client.release(lost);
       }
     },
     close: () => pool.end(),
