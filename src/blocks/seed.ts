@@ -49,7 +49,9 @@ function textInput(blockId: string, label: string, initial: string, hint: string
 }
 
 function destinationLine(d: SeedDestination): string {
-  const where = d.host ? `host \`${d.host}:${d.port}\`, database \`${d.database || '(none)'}\`` : 'no database URL';
+  const where = d.host
+    ? `host \`${d.host}:${d.port}\`, database \`${d.database || '(none)'}\``
+    : 'no Postgres database';
   return `• \`${d.env}\` — ${where}${d.refusal ? `\n   ⛔ ${d.refusal}` : ''}`;
 }
 
@@ -148,7 +150,7 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
   const rows = report.summary.map(({ table, rows: n }) => `${table.padEnd(18)}${String(n).padStart(8)}`);
   blocks.push(
     section(
-      `*Table row counts*\n\`\`\`${rows.join('\n') || 'no pilot tables'}\`\`\`\n` +
+      `*Table row counts*\n\`\`\`\n${rows.join('\n') || 'no pilot tables'}\n\`\`\`\n` +
         `Schema version: \`${report.schemaVersion ?? 'none'}\``,
     ),
   );
@@ -162,7 +164,7 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
 export function seedBusyText(env: string, holder: LockHolder | null): string {
   if (!holder) return `Seeding of \`${env}\` is already running; try again when it has finished.`;
   const who = typeof holder.owner.user === 'string' ? holder.owner.user : 'someone';
-  const by = /^[UW][A-Z0-9]+$/.test(who) ? `<@${who}>` : `\`${who}\``;
+  const by = /^[UW][A-Z0-9_]+$/.test(who) ? `<@${who}>` : `\`${who}\``;
   return (
     `Seeding of \`${env}\` is already running: started by ${by} at ${utcTime(new Date(holder.acquiredAt))}. ` +
     'Try again when it has finished.'
