@@ -2,7 +2,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { LockHolder } from '../coord/coord.js';
 import type { SeedReport, SeedStep } from '../seed/pilots.js';
-import { context, cut, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
+import { context, cut, fitMessage, header, type SlackMessage, section, utcTime } from './kit.js';
 
 export const seedIds = { confirmModal: 'seed.confirm' } as const;
 
@@ -31,6 +31,8 @@ const STATUS_ICON: Record<SeedStep['status'], string> = {
   warning: '⚠️',
   failed: '❌',
 };
+// Enough to recognise a run at a glance; the log in the thread lists every tenant.
+const TENANTS_SHOWN = 30;
 const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: cut(text, max) });
 
 function textInput(blockId: string, label: string, initial: string, hint: string, placeholder?: string): InputBlock {
@@ -143,8 +145,15 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
   }
   blocks.push(section(stepLines(report.steps, failed).join('\n')));
   if (!failed) {
+    const shown = report.tenants
+      .slice(0, TENANTS_SHOWN)
+      .map((t) => `\`${t}\``)
+      .join(', ');
+    const more = report.tenants.length - TENANTS_SHOWN;
     blocks.push(
-      ...sections([`*Tenants* (autopost off, threshold 0.90): ${report.tenants.map((t) => `\`${t}\``).join(', ')}`], 3),
+      section(
+        `*Tenants* (autopost off, threshold 0.90): ${shown}${more > 0 ? ` and ${more} more (all in seed_log.txt)` : ''}`,
+      ),
     );
   }
   const rows = report.summary.map(({ table, rows: n }) => `${table.padEnd(18)}${String(n).padStart(8)}`);

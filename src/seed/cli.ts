@@ -62,7 +62,10 @@ export const seedCli: CliCommand = async (args, io) => {
     return verdict.ok ? EXIT.ok : EXIT.usage;
   }
 
-  const deps = await buildDeps(config, { log: createLogger('warn') });
+  // Warnings go to stderr, so stdout is the seed log alone.
+  const deps = await buildDeps(config, {
+    log: createLogger('warn', { write: (line: string) => io.err(line.trimEnd()) }),
+  });
   try {
     const actor = { user: `cli:${osUser()}` };
     const outcome = await runSeed(form.data, actor, 'cli', deps, { onLog: (line) => io.out(line) });
