@@ -21,6 +21,8 @@ export interface FakeApp {
   set(path: string, route: AppRoute | AppRoute[]): void;
   /** Requests seen on path (on every path when omitted). */
   hits(path?: string): number;
+  /** Resolves once path has seen count requests; rejects after timeoutMs. */
+  waitForHits(path: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,10 +35,12 @@ export async function startFakeApp(initial: Record<string, AppRoute | AppRoute[]
   const routes = new Map<string, AppRoute[]>(Object.entries(initial).map(([path, r]) => [path, [r].flat()]));
   const hits = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
+  const waiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const seen = (hits.get(path) ?? 0) + 1;
     hits.set(path, seen);
+    for (const waiter of [...waiters]) waiter();
     const answers = routes.get(path);
     const route = answers ? answers[Math.min(seen, answers.length) - 1]! : { status: 404, body: 'not found' };
     const answer = () => {
@@ -57,6 +61,26 @@ export async function startFakeApp(initial: Record<string, AppRoute | AppRoute[]
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     set: (path, route) => void routes.set(path, [route].flat()),
     hits: (path) => (path ? (hits.get(path) ?? 0) : [...hits.values()].reduce((a, b) => a + b, 0)),
+    waitForHits(path, count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if ((hits.get(path) ?? 0) < count) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${count} hit(s) on ${path}; saw ${hits.get(path) ?? 0}`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
