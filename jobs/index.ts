@@ -1,6 +1,9 @@
 // Every scheduled job; the scheduler applies SCHEDULE_<NAME> to each.
 import type { Job } from '../src/deps.js';
+import { accessReviewJob } from './access-review.js';
+import { accessReviewReminderJob } from './access-review-reminder.js';
 import { janitorJob } from './janitor.js';
+import { postureJob } from './posture.js';
 import { smokeJob } from './smoke.js';
 
-export const jobs: Job[] = [janitorJob, smokeJob];
+export const jobs: Job[] = [janitorJob, smokeJob, accessReviewJob, accessReviewReminderJob, postureJob];

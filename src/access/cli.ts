@@ -1,7 +1,152 @@
-// `opsbot access`: lands with its capability's issue.
-import { type CliCommand, EXIT } from '../cli/io.js';
+// `opsbot access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]`: the same review, decision record and
+// evidence package as /access-review, as text or JSON, with files written to --out.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { anomalyLines, latestReviewText } from '../blocks/access.js';
+import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
+import type { Config } from '../config.js';
+import type { Deps } from '../deps.js';
+import { createLogger } from '../log.js';
+import { buildDeps, closeDeps } from '../main.js';
+import { buildEvidence, parseQuarter } from './evidence.js';
+import { evidenceIndexMarkdown, writeEvidence } from './evidence-files.js';
+import { latestReview } from './store.js';
+import { countLines } from './summary.js';
+import { runAndPublishReview } from './thread.js';
 
-export const accessCli: CliCommand = async (_args, io) => {
-  io.err('This subcommand is not available yet in this version of opsbot.');
-  return EXIT.usage;
+const USAGE = 'opsbot access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]';
+const HELP = `${USAGE}
+
+  run                take a snapshot now, store it, and post it to SLACK_REVIEW_CHANNEL when Slack is configured;
+                     --out DIR also writes access_snapshot_YYYYMMDD.csv and .json there
+  latest             the last review and its decision
+  evidence 2026-Q3   the quarter's evidence: every week, its reviews, gaps; --out DIR writes the package
+
+Exit codes: 0 no anomalies (run) / no gaps (evidence), 1 anomalies or gaps (or no review yet), 2 usage or configuration.`;
+
+/** Slack mrkdwn -> plain text for a terminal. */
+const plain = (text: string) =>
+  text
+    .replace(/[*`]/g, '')
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<@([^>]+)>/g, '$1');
+
+function cliLogger(io: CliIo) {
+  // Logs go to stderr so that --json output on stdout stays parseable.
+  return createLogger('warn', { write: (line: string) => void io.err(line.trimEnd()) });
+}
+
+async function run(deps: Deps, config: Config, io: CliIo, out: string | undefined, json: boolean): Promise<number> {
+  const publish = Boolean(config.slack.botToken && config.slack.reviewChannel);
+  const result = await runAndPublishReview(deps, 'cli', { user: `cli:${osUser()}` }, { publish });
+  if (!result.ok) {
+    io.err(
+      `An access review is already being taken (since ${result.holder?.acquiredAt ?? 'a moment ago'}); nothing new was started.`,
+    );
+    return EXIT.failed;
+  }
+  const { run: taken, published } = result.value;
+  const review = published?.review ?? taken.review;
+  if (out) {
+    await mkdir(out, { recursive: true });
+    for (const file of [taken.files.csv, taken.files.json]) await writeFile(join(out, file.filename), file.content);
+  }
+  if (json)
+    io.out(JSON.stringify({ ...review, files: [taken.files.csv.filename, taken.files.json.filename] }, null, 2));
+  else {
+    io.out(
+      [
+        `Access review ${review.id} taken ${review.takenAt}`,
+        ...countLines(review.counts).map((l) => `  ${plain(l)}`),
+        `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
+        ...review.diff.changes.slice(0, 50).map((c) => `  ${plain(c.detail)}`),
+        ...anomalyLines(review, 50).map((l) => `  ${plain(l)}`),
+        published?.ref
+          ? `Posted to Slack (${published.ref.channel}).`
+          : 'Not posted to Slack: SLACK_BOT_TOKEN and SLACK_REVIEW_CHANNEL are needed.',
+        ...(published?.issueError ? [published.issueError] : []),
+        ...(out ? [`Wrote ${taken.files.csv.filename} and ${taken.files.json.filename} to ${out}.`] : []),
+        `CSV sha256 ${review.csvSha256}`,
+      ].join('\n'),
+    );
+  }
+  return review.anomalies.length ? EXIT.failed : EXIT.ok;
+}
+
+async function evidence(
+  deps: Deps,
+  quarter: string,
+  io: CliIo,
+  out: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const pkg = await buildEvidence(deps, quarter);
+  if ('reason' in pkg) {
+    io.err(plain(pkg.reason));
+    return EXIT.usage;
+  }
+  if (out) {
+    const folder = await writeEvidence(pkg, out);
+    if (!json)
+      io.out(`Wrote the ${pkg.index.quarter} evidence package (${pkg.snapshots.length} snapshots) to ${folder}.`);
+  }
+  if (json) io.out(JSON.stringify(pkg.index, null, 2));
+  else if (!out) io.out(evidenceIndexMarkdown(pkg.index));
+  if (!json)
+    io.out(
+      `${pkg.index.reviewedWeeks} weeks reviewed, ${pkg.index.gapWeeks} gaps, ${pkg.index.pendingWeeks} not due yet.`,
+    );
+  return pkg.index.gapWeeks ? EXIT.failed : EXIT.ok;
+}
+
+export const accessCli: CliCommand = async (args, io) => {
+  const parsed = parseCliArgs(
+    args,
+    { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+    io,
+  );
+  if (!parsed) return EXIT.usage;
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  const [sub, ...rest] = positionals;
+  const quarter = sub === 'evidence' ? parseQuarter(rest[0] ?? '') : undefined;
+  const wanted = sub === 'evidence' ? 1 : 0;
+  if (!sub || !['run', 'latest', 'evidence'].includes(sub) || rest.length !== wanted || (quarter && !quarter.ok)) {
+    const problem =
+      quarter && !quarter.ok
+        ? plain(quarter.reason)
+        : sub
+          ? `\`${positionals.join(' ')}\` is not an access-review command.`
+          : 'Say what to do.';
+    io.err(`${plain(problem)}\nUsage: ${USAGE}`);
+    return EXIT.usage;
+  }
+  const config = cliConfig(io);
+  if (!config) return EXIT.usage;
+  const deps = await buildDeps(config, { log: cliLogger(io) });
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  const json = values.json === true;
+  try {
+    if (sub === 'run') return await run(deps, config, io, out, json);
+    if (sub === 'evidence') return await evidence(deps, rest[0]!, io, out, json);
+    const review = await latestReview(deps.db);
+    io.out(json ? JSON.stringify(review ?? null, null, 2) : plain(latestReviewText(review)));
+    return review ? EXIT.ok : EXIT.failed;
+  } finally {
+    await closeDeps(deps);
+  }
 };
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // Containers may run as a uid with no passwd entry.
+    return 'unknown';
+  }
+}

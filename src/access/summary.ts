@@ -1,0 +1,84 @@
+// Counts per section: what the review message, `latest`, and the evidence index show for a snapshot.
+import type { Config } from '../config.js';
+import { appAdminCount, githubAdminCount } from './anomalies.js';
+import type { AccessSnapshot, Section } from './snapshot.js';
+
+interface SectionCounts {
+  status: Section<unknown>['status'];
+  note?: string;
+  total: number;
+}
+export interface SnapshotCounts {
+  app_user: SectionCounts & { admins: number };
+  tenant_setting: SectionCounts & { autopostOn: number; belowThreshold: number };
+  github_member: SectionCounts & {
+    org?: string;
+    admins: number;
+    members: number;
+    outsideCollaborators: number;
+    /** null when the token may not ask GitHub. */
+    twoFactorDisabled: number | null;
+    twoFactorRequired: boolean | null;
+  };
+}
+
+const base = (section: Section<unknown>): SectionCounts => ({
+  status: section.status,
+  total: section.entries.length,
+  ...(section.note ? { note: section.note } : {}),
+});
+
+export function countSnapshot(
+  snapshot: AccessSnapshot,
+  minThreshold: Config['access']['minThreshold'],
+): SnapshotCounts {
+  const github = snapshot.github_member;
+  const known = github.status === 'ok' && !github.entries.some((m) => m.twoFactor === 'unknown');
+  return {
+    app_user: { ...base(snapshot.app_user), admins: appAdminCount(snapshot) },
+    tenant_setting: {
+      ...base(snapshot.tenant_setting),
+      autopostOn: snapshot.tenant_setting.entries.filter((t) => t.autopostEnabled).length,
+      belowThreshold: snapshot.tenant_setting.entries.filter((t) => t.threshold === null || t.threshold < minThreshold)
+        .length,
+    },
+    github_member: {
+      ...base(github),
+      ...(github.org ? { org: github.org } : {}),
+      admins: githubAdminCount(snapshot),
+      members: github.entries.filter((m) => m.role !== 'outside_collaborator').length,
+      outsideCollaborators: github.entries.filter((m) => m.role === 'outside_collaborator').length,
+      twoFactorDisabled: known ? github.entries.filter((m) => m.twoFactor === 'disabled').length : null,
+      twoFactorRequired: github.twoFactorRequired,
+    },
+  };
+}
+
+/** "app_user: 124 (3 admins)"-style lines, one per section; skipped and failed sections say so. */
+export function countLines(counts: SnapshotCounts): string[] {
+  const line = (name: string, c: SectionCounts, detail: string) =>
+    c.status === 'ok'
+      ? `*${name}*: ${c.total.toLocaleString('en-US')} ${detail}${c.note ? ` — ${c.note}` : ''}`
+      : `*${name}*: ${c.note}`;
+  const g = counts.github_member;
+  const twoFactor = g.twoFactorDisabled === null ? '2FA status unknown' : `${g.twoFactorDisabled} without 2FA`;
+  const required =
+    g.twoFactorRequired === null
+      ? 'org 2FA requirement unknown'
+      : g.twoFactorRequired
+        ? 'org requires 2FA'
+        : 'org does NOT require 2FA';
+  return [
+    line('app_user', counts.app_user, `users (${counts.app_user.admins} admins)`),
+    line(
+      'tenant_setting',
+      counts.tenant_setting,
+      `tenants (${counts.tenant_setting.autopostOn} with autopost on, ${counts.tenant_setting.belowThreshold} below the minimum threshold)`,
+    ),
+    line(
+      'github_member',
+      g,
+      `in ${g.org ? `\`${g.org}\`` : 'the org'}: ${g.members} members (${g.admins} admins), ${g.outsideCollaborators} outside collaborators; ${twoFactor}; ${required}`,
+    ),
+  ];
+}

@@ -1,0 +1,131 @@
+// Publishes a review: the GitHub issue "Weekly Access Review - YYYY-MM-DD" (with GITHUB_REPO), the review message in
+// SLACK_REVIEW_CHANNEL with Approve / Flag issue, and the CSV and JSON files in its thread.
+import { reviewMessage, reviewTitle } from '../blocks/access.js';
+import { type Locked, withLock } from '../coord/coord.js';
+import type { Deps } from '../deps.js';
+import { openIssue } from '../github/issues.js';
+import { maskSecrets } from '../redact.js';
+import type { MessageRef } from '../slack/chat.js';
+import type { Actor, RunTrigger } from '../store/runs.js';
+import { type AccessReviewRun, runAccessReview } from './review.js';
+import { type AccessReview, getReview, setReviewIssue, setReviewMessage } from './store.js';
+import { countLines } from './summary.js';
+
+export const ISSUE_LABEL = 'access-review';
+const ISSUE_LINES = 200;
+
+export interface Published {
+  review: AccessReview;
+  /** Undefined when there is no channel to post to. */
+  ref?: MessageRef;
+  issueError?: string;
+}
+
+type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'db' | 'runs' | 'log'>;
+
+export function issueBody(run: AccessReviewRun): string {
+  const { review, files } = run;
+  const list = (lines: string[], what: string) => [
+    ...lines.slice(0, ISSUE_LINES).map((l) => `- ${l}`),
+    ...(lines.length > ISSUE_LINES
+      ? [
+          `- …and ${lines.length - ISSUE_LINES} more ${what}: all of them are in \`${files.csv.filename}\` in the Slack thread.`,
+        ]
+      : []),
+  ];
+  return [
+    `Access review \`${review.id}\`, snapshot taken ${review.takenAt} (${review.requestedBy ? `requested in Slack by ${review.requestedBy}` : 'scheduled'}).`,
+    '',
+    '## Counts',
+    ...countLines(review.counts).map((l) => `- ${l}`),
+    '',
+    `## Changes since the previous snapshot (${review.diff.changes.length})`,
+    ...(review.diff.previousAt === null
+      ? ['First review: nothing to compare with.']
+      : list(
+          review.diff.changes.map((c) => c.detail),
+          'changes',
+        )),
+    '',
+    `## Anomalies (${review.anomalies.length})`,
+    ...(review.anomalies.length
+      ? list(
+          review.anomalies.map((a) => a.message),
+          'anomalies',
+        )
+      : ['None.']),
+    '',
+    `Snapshot: \`${files.csv.filename}\`, sha256 \`${review.csvSha256}\`.`,
+    'Decide in the Slack thread with **Approve** or **Flag issue**: opsbot closes this issue when the review is approved.',
+  ].join('\n');
+}
+
+async function openReviewIssue(deps: PublishDeps, run: AccessReviewRun): Promise<string | undefined> {
+  const repo = deps.config.github.repo;
+  if (!repo || !deps.github) return undefined;
+  try {
+    const issue = await openIssue(deps.github, repo, reviewTitle(run.review), issueBody(run), [ISSUE_LABEL]);
+    await setReviewIssue(deps.db, run.review.id, issue);
+    return undefined;
+  } catch (error) {
+    const e = error as { status?: number; message?: string };
+    deps.log.warn({ reviewId: run.review.id, status: e.status }, 'could not open the review issue');
+    return `Could not open the GitHub issue in \`${repo}\`: ${e.status ?? ''} ${maskSecrets(e.message ?? String(error))}`.trim();
+  }
+}
+
+/** fallbackChannel: where a slash command was typed, used when SLACK_REVIEW_CHANNEL is not set. */
+export async function publishReview(
+  deps: PublishDeps,
+  run: AccessReviewRun,
+  fallbackChannel?: string,
+): Promise<Published> {
+  const issueError = await openReviewIssue(deps, run);
+  const review = (await getReview(deps.db, run.review.id)) ?? run.review;
+  const channel = deps.config.slack.reviewChannel ?? fallbackChannel;
+  if (!channel) {
+    deps.log.warn({ reviewId: review.id }, 'SLACK_REVIEW_CHANNEL is not set: the review is stored but not posted');
+    return { review, ...(issueError ? { issueError } : {}) };
+  }
+  const ref = await deps.chat.post(channel, reviewMessage(review));
+  await setReviewMessage(deps.db, review.id, ref);
+  await deps.runs.setMessage(run.runId, ref);
+  await deps.chat.upload(
+    channel,
+    ref.ts,
+    [run.files.csv, run.files.json],
+    `Snapshot files: \`${run.files.csv.filename}\` (sha256 \`${review.csvSha256}\`) and \`${run.files.json.filename}\`.`,
+  );
+  if (issueError) await deps.chat.post(channel, { text: `⚠️ ${issueError}` }, ref.ts);
+  return {
+    review: { ...review, slackChannel: ref.channel, slackTs: ref.ts },
+    ref,
+    ...(issueError ? { issueError } : {}),
+  };
+}
+
+export const REVIEW_LOCK = 'access-review';
+
+/**
+ * Take, store and publish a review, one at a time across replicas: each diffs against the one before it.
+ * publish false stores it without posting (the CLI without Slack credentials).
+ */
+export async function runAndPublishReview(
+  deps: Deps,
+  trigger: RunTrigger,
+  actor?: Actor,
+  options: { fallbackChannel?: string; publish?: boolean } = {},
+): Promise<Locked<{ run: AccessReviewRun; published?: Published }>> {
+  const owner = { user: actor?.user ?? null, trigger };
+  return withLock(
+    deps.coord,
+    REVIEW_LOCK,
+    owner,
+    async () => {
+      const run = await runAccessReview(deps, trigger, actor);
+      if (options.publish === false) return { run };
+      return { run, published: await publishReview(deps, run, options.fallbackChannel) };
+    },
+    120_000,
+  );
+}

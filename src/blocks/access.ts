@@ -1,0 +1,213 @@
+// Access review -> Slack: the review message with Approve / Flag issue, its modals, the reminder, `latest`, evidence.
+import type { ModalView } from '@slack/types';
+import type { EvidenceIndex } from '../access/evidence.js';
+import type { AccessReview } from '../access/store.js';
+import { countLines } from '../access/summary.js';
+import {
+  actions,
+  button,
+  context,
+  cut,
+  fitMessage,
+  header,
+  type KnownBlock,
+  type SlackMessage,
+  section,
+  sections,
+  utcTime,
+} from './kit.js';
+
+export const accessIds = {
+  approve: 'access-review.approve',
+  flag: 'access-review.flag',
+  approveModal: 'access-review.approve-modal',
+  flagModal: 'access-review.flag-modal',
+} as const;
+/** The first few anomalies in the message; every one of them is in the CSV in the thread. */
+export const ANOMALIES_SHOWN = 10;
+const CHANGE_BLOCKS = 4;
+
+const day = (iso: string) => iso.slice(0, 10);
+export const when = (iso: string) => `${day(iso)} ${utcTime(new Date(iso))}`;
+const who = (user: string | null) => (user ? `<@${user}>` : 'the schedule');
+
+export function decisionLine(review: AccessReview): string | undefined {
+  if (!review.decision || !review.decidedAt) return undefined;
+  const note = review.note ? ` — ${review.decision === 'flagged' ? 'action items' : 'reason'}: ${review.note}` : '';
+  return review.decision === 'approved'
+    ? `✅ *Reviewed, no issues* — approved by ${who(review.decidedBy)} at ${when(review.decidedAt)}${note}`
+    : `🚩 *Issue flagged* by ${who(review.decidedBy)} at ${when(review.decidedAt)}${note}`;
+}
+
+export function reviewTitle(review: Pick<AccessReview, 'takenAt'>): string {
+  return `Weekly Access Review - ${day(review.takenAt)}`;
+}
+
+export function anomalyLines(review: AccessReview, shown = ANOMALIES_SHOWN): string[] {
+  const lines = review.anomalies.slice(0, shown).map((a) => `⚠️ ${a.message}`);
+  const more = review.anomalies.length - lines.length;
+  if (more > 0) lines.push(`…and ${more.toLocaleString('en-US')} more: every anomaly is in the CSV in this thread`);
+  return lines;
+}
+
+export function reviewMessage(review: AccessReview): SlackMessage {
+  const { diff } = review;
+  const title = `🔐 ${reviewTitle(review)}`;
+  const changeLines =
+    diff.previousAt === null
+      ? ['First review: there is no previous snapshot to compare with.']
+      : diff.changes.length === 0
+        ? [`No changes since ${when(diff.previousAt)}.`]
+        : diff.changes.map((c) => c.detail);
+  const notCompared = diff.notCompared.length
+    ? [context(`Not compared (skipped or failed in one of the two snapshots): ${diff.notCompared.join(', ')}`)]
+    : [];
+  const decided = decisionLine(review);
+  const links = [
+    `Review \`${review.id}\``,
+    `requested by ${who(review.requestedBy)}`,
+    ...(review.issueUrl ? [`<${review.issueUrl}|GitHub issue #${review.issueNumber}>`] : []),
+    `CSV sha256 \`${review.csvSha256.slice(0, 12)}…\``,
+  ];
+  const blocks: KnownBlock[] = [
+    header(title),
+    section(countLines(review.counts).join('\n')),
+    section(`*Changes${diff.previousAt ? ` since ${when(diff.previousAt)}` : ''}* (${diff.changes.length})`),
+    ...sections(changeLines, CHANGE_BLOCKS),
+    ...notCompared,
+    section(
+      review.anomalies.length
+        ? `*Anomalies* (${review.anomalies.length})\n${anomalyLines(review).join('\n')}`
+        : '✅ *No anomalies*',
+    ),
+    context(links.join(' · ')),
+    decided
+      ? section(decided)
+      : actions(
+          'access-review.decide',
+          button('Approve', accessIds.approve, review.id, 'primary'),
+          button('Flag issue', accessIds.flag, review.id, 'danger'),
+        ),
+  ];
+  const summary = `${reviewTitle(review)}: ${review.anomalies.length} anomalies, ${diff.changes.length} changes`;
+  return { text: decided ? `${summary} — ${review.decision}` : summary, blocks: fitMessage(blocks) };
+}
+
+export function alreadyDecidedText(review: AccessReview): string {
+  return `This review was already ${review.decision} by ${who(review.decidedBy)} at ${when(review.decidedAt ?? '')}${review.note ? ` (${review.note})` : ''}; nothing changed.`;
+}
+
+function modal(
+  callbackId: string,
+  title: string,
+  submit: string,
+  metadata: string,
+  intro: string,
+  field: string,
+  label: string,
+  hint: string,
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: cut(title, 24) },
+    submit: { type: 'plain_text', text: submit },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(intro),
+      {
+        type: 'input',
+        block_id: field,
+        label: { type: 'plain_text', text: label },
+        element: {
+          type: 'plain_text_input',
+          action_id: field,
+          multiline: true,
+          max_length: 2000,
+          placeholder: { type: 'plain_text', text: hint },
+        },
+      },
+    ],
+  };
+}
+
+/** Shown when anomalies exist: approving them needs the reason they are accepted. */
+export function approveModal(review: AccessReview, metadata: string): ModalView {
+  const intro = `*${reviewTitle(review)}* has ${review.anomalies.length} anomalies:\n${anomalyLines(review, 5).join('\n')}`;
+  return modal(
+    accessIds.approveModal,
+    'Approve access review',
+    'Approve',
+    metadata,
+    intro,
+    'reason',
+    'Why are these anomalies accepted?',
+    'e.g. tenant acme-pilot runs autopost on purpose until the pilot ends',
+  );
+}
+
+export function flagModal(review: AccessReview, metadata: string): ModalView {
+  return modal(
+    accessIds.flagModal,
+    'Flag access review',
+    'Flag issue',
+    metadata,
+    `*${reviewTitle(review)}*: what has to be done?`,
+    'actionItems',
+    'Action items',
+    'e.g. remove user-00042 from the org; turn autopost off for acme-pilot',
+  );
+}
+
+export function reminderText(review: AccessReview, hours: number, reviewers: string[]): string {
+  const mention = (entry: string) =>
+    /^[UW][A-Z0-9]+$/.test(entry)
+      ? `<@${entry}>`
+      : /^S[A-Z0-9]+$/.test(entry)
+        ? `<!subteam^${entry}>`
+        : `@${entry.replace(/^@/, '')}`;
+  const names = reviewers.length ? reviewers.map(mention).join(', ') : 'nobody: set OPSBOT_REVIEWERS';
+  return `⏰ ${reviewTitle(review)} has waited over ${hours} h for a decision. Reviewers: ${names} — use *Approve* or *Flag issue* above.`;
+}
+
+export function latestReviewText(review: AccessReview | undefined, permalink?: string): string {
+  if (!review) return 'No access review has been taken yet. Run `/access-review run` (reviewer role).';
+  return [
+    `*${reviewTitle(review)}* (${when(review.takenAt)}, requested by ${who(review.requestedBy)})`,
+    ...countLines(review.counts).map((l) => `• ${l}`),
+    `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
+    decisionLine(review) ?? '⏳ Undecided: waiting for a reviewer.',
+    [
+      permalink ? `<${permalink}|Thread>` : '',
+      review.issueUrl ? `<${review.issueUrl}|GitHub issue #${review.issueNumber}>` : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function evidenceMessage(index: EvidenceIndex): SlackMessage {
+  const title = `📦 Access review evidence ${index.quarter}`;
+  const summary =
+    `${index.weeks.length} weeks: ${index.reviewedWeeks} reviewed, ${index.gapWeeks} gaps` +
+    `${index.pendingWeeks ? `, ${index.pendingWeeks} not due yet` : ''}; ${index.reviews} reviews, ${index.undecided} undecided`;
+  const lines = index.weeks.map((w) =>
+    w.status === 'gap'
+      ? `❌ ${w.label}: *GAP* — no review`
+      : w.status === 'pending'
+        ? `⏳ ${w.label}: not due yet`
+        : `✅ ${w.label}: ${w.reviews.map((r) => `${r.date} ${r.decision ?? 'undecided'}${r.reviewer ? ` by <@${r.reviewer}>` : ''}`).join('; ')}`,
+  );
+  return {
+    text: `${title}: ${summary}`,
+    blocks: fitMessage([
+      header(title),
+      section(summary),
+      ...sections(lines, 10),
+      context('The index (Markdown and CSV) and every snapshot CSV are in this thread.'),
+    ]),
+  };
+}
