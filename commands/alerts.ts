@@ -20,17 +20,8 @@ export function registerAlerts(app: App, deps: Deps): void {
     if (alert.slack_channel && actor.channel !== alert.slack_channel) {
       return void (await say(`This alert lives in <#${alert.slack_channel}>; acknowledge it there. Nothing changed.`));
     }
-    const result = await acknowledgeAlert(deps, alert.id, actor.user);
-    if (result.outcome === 'acknowledged') {
-      await deps.audit.append({
-        action: 'alert.acknowledge',
-        actor,
-        params: { alertId: alert.id, key: alert.key },
-        outcome: 'acknowledged',
-      });
-      deps.log.info({ alertId: alert.id, key: alert.key, user: actor.user }, 'alert acknowledged');
-      return;
-    }
+    const result = await acknowledgeAlert(deps, alert.id, actor);
+    if (result.outcome === 'acknowledged') return;
     if (result.outcome === 'unknown') return void (await say('This alert no longer exists; nothing changed.'));
     const current = result.alert;
     if (current.status === 'resolved' && current.resolved_at) {

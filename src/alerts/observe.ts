@@ -38,7 +38,8 @@ export async function enqueueNotices(
 ): Promise<void> {
   const channels = alertChannels(deps);
   if (channels.slack) {
-    await enqueue(tx, { kind: 'alert.sync', alertId: alert.id }, at);
+    // A reminder changes nothing the message shows: only its thread reply goes out.
+    if (type !== 'reminder') await enqueue(tx, { kind: 'alert.sync', alertId: alert.id }, at);
     if (replyText && type !== 'changed')
       await enqueue(tx, { kind: 'alert.reply', alertId: alert.id, type, text: replyText }, at);
   }
