@@ -22,10 +22,13 @@ import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 
 const Metadata = z.object({ channel: z.string().min(1), user: z.string().min(1) });
 
-/** The command text -> prefill for the modal, or the usage with what was wrong. Pure: it runs before ack. */
-export function parseSeedText(text: string, maxTenants: number): { prefix: string; count: string } | { usage: string } {
+/** The command text -> prefill for the modal, or what was wrong (undefined for plain help). Pure: it runs before ack. */
+export function parseSeedText(
+  text: string,
+  maxTenants: number,
+): { prefix: string; count: string } | { problem: string | undefined } {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  const usage = (problem?: string) => ({ usage: usageText('/seed', undefined, problem) });
+  const usage = (problem?: string) => ({ problem });
   if (words.length === 0 || (words.length === 1 && words[0]!.toLowerCase() === 'help')) return usage();
   if (words[0] !== 'pilots') return usage(`\`${words[0]}\` is not something \`/seed\` does.`);
   // `/seed pilots 5` means five tenants: a prefix always starts with a letter, so digits are a count.
@@ -45,7 +48,11 @@ export function parseSeedText(text: string, maxTenants: number): { prefix: strin
 export function registerSeed(app: App, deps: Deps): void {
   app.command('/seed', async ({ command, ack, respond, client }) => {
     const parsed = parseSeedText(command.text, deps.config.seed.maxTenants);
-    if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
+    if ('problem' in parsed) {
+      // Help lists only what the caller may run: roles come from configuration and a cached group directory.
+      const roles = await deps.roles.rolesOf(command.user_id);
+      return ack({ response_type: 'ephemeral', text: usageText('/seed', roles, parsed.problem) });
+    }
     await ack();
     const actor = { user: command.user_id, channel: command.channel_id };
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });

@@ -66,6 +66,15 @@ describeWithPostgres('/seed pilots modal', () => {
     expect(bot.slack.callsOf('views.open').length).toBe(opened);
   });
 
+  it('lists `/seed pilots` in help only for operators', async () => {
+    expect((await bot.slash('/seed', 'help', { user: OPERATOR })).body.text).toContain(
+      '`/seed pilots [prefix] [count]`',
+    );
+    const visitor = (await bot.slash('/seed', 'help', { user: 'U_VISITOR' })).body.text;
+    expect(visitor).not.toContain('/seed pilots');
+    expect(visitor).toContain('1 more needs a role you do not have');
+  });
+
   it('refuses to open the modal for a user without the operator role, and audits the refusal', async () => {
     const opened = bot.slack.callsOf('views.open').length;
     const reply = await nextCall(bot, 'response_url', () => bot.slash('/seed', 'pilots', { user: 'U_VISITOR' }));
