@@ -1,0 +1,55 @@
+// seedPilots as other code calls it: a plain report, deterministic rows, prefixes side by side, and a target it cannot
+// reach reported as step 1 failing rather than thrown.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedPilots } from '../../src/seed/pilots.js';
+import { describeWithPostgres, urlFor } from '../support/infra.js';
+import { countsOf, createTarget, fingerprint, PASSWORD, PILOT_TABLES } from './helpers.js';
+
+describeWithPostgres('seedPilots', () => {
+  let target: Awaited<ReturnType<typeof createTarget>>;
+  let twin: Awaited<ReturnType<typeof createTarget>>;
+  const now = () => new Date('2026-03-10T09:30:00Z');
+  beforeAll(async () => {
+    [target, twin] = await Promise.all([createTarget('pilots'), createTarget('twin')]);
+  });
+  afterAll(async () => {
+    await Promise.all([target?.drop(), twin?.drop()]);
+  });
+
+  it('writes the same rows into two databases on the same day', async () => {
+    const [a, b] = await Promise.all([
+      seedPilots(target.urlWithPassword, { prefix: 'pilot', count: 3 }, { now }),
+      seedPilots(twin.urlWithPassword, { prefix: 'pilot', count: 3 }, { now }),
+    ]);
+    expect([a.verdict, b.verdict]).toEqual(['passed', 'passed']);
+    const strip = async (db: typeof target) => {
+      // created_at and computed_at come from each server's clock; everything else is determined by prefix, count, day.
+      const rows = await db.query(
+        'select id, tenant_id, posted_on::text, amount::text, description from transactions order by id',
+      );
+      return { rows, users: await db.query('select id, email, role, tenant_id from users order by id') };
+    };
+    expect(await strip(target)).toEqual(await strip(twin));
+    expect(a.shadowReports).toEqual(b.shadowReports);
+    expect(a.rollupDay).toBe('2026-03-10');
+  });
+
+  it('keeps tenants of another prefix beside the first', async () => {
+    const report = await seedPilots(target.urlWithPassword, { prefix: 'demo', count: 2 }, { now });
+    expect(report.tenants).toEqual(['demo-smb-001', 'demo-prof-002']);
+    expect((await countsOf(target, PILOT_TABLES)).tenants).toBe(5);
+    expect(report.summary).toContainEqual({ table: 'transactions', rows: 120 });
+  });
+
+  it('reports a database it cannot reach as step 1 failing, without the password, and leaves others alone', async () => {
+    const before = await fingerprint(target);
+    const missing = new URL(urlFor('opsbot_does_not_exist'));
+    missing.password = PASSWORD;
+    const report = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 });
+    expect(report.verdict).toBe('failed');
+    expect(report.failure).toMatchObject({ step: 1, title: 'Migrations' });
+    expect(report.failure?.reason).toContain('does not exist');
+    expect(JSON.stringify(report)).not.toContain(PASSWORD);
+    expect(await fingerprint(target)).toEqual(before);
+  });
+});
