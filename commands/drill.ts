@@ -1,12 +1,107 @@
-// /drill: answers `help` with its usage; the capability itself lands with its own issue.
+// /drill restore [env|history]: restores env's newest backup into a throw-away database and proves it, as one
+// progress message in the channel that ends in the verdict, with the evidence report (.txt, .json) in its thread.
 import type { App } from '@slack/bolt';
-import { usageText } from '../src/blocks/help.js';
+import {
+  busyTextFor,
+  drillHistoryText,
+  drillProgressMessage,
+  drillResultMessage,
+  drillUsage,
+} from '../src/blocks/drill.js';
 import type { Deps } from '../src/deps.js';
+import { recentDrills } from '../src/drill/history.js';
+import { initialPhases } from '../src/drill/report.js';
+import { drillReportText, evidenceBaseName } from '../src/drill/report-text.js';
+import { drillUnderLock } from '../src/drill/session.js';
+import { type DrillTarget, drillableNames, resolveTarget } from '../src/drill/target.js';
+import { maskUrl } from '../src/redact.js';
+import { requireRole } from '../src/slack/authorize.js';
+import type { MessageRef } from '../src/slack/chat.js';
+
+type Parsed = { usage: string } | { history: true } | { target: DrillTarget };
+
+/** The command text -> what to do, or the usage with what was wrong. Pure: it runs before ack. */
+export function parseDrillText(text: string, config: Deps['config']): Parsed {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const usage = (problem?: string) => ({ usage: drillUsage(drillableNames(config), problem) });
+  if (words.length === 0 || (words.length === 1 && /^(help|-h|--help)$/i.test(words[0]!))) return usage();
+  if (words[0]!.toLowerCase() !== 'restore') return usage(`\`${words[0]}\` is not something \`/drill\` does.`);
+  if (words.length > 2)
+    return usage(`\`/drill restore\` takes one environment; \`${words.slice(2).join(' ')}\` is extra.`);
+  const name = (words[1] ?? 'staging').toLowerCase();
+  if (name === 'history') return { history: true };
+  const resolved = resolveTarget(name, config);
+  return resolved.ok ? { target: resolved.target } : usage(resolved.problem);
+}
 
 export function registerDrill(app: App, deps: Deps): void {
-  app.command('/drill', async ({ command, ack }) => {
-    const roles = await deps.roles.rolesOf(command.user_id);
-    const problem = /^\s*(help)?\s*$/i.test(command.text) ? undefined : '`/drill` is not available yet in this version of opsbot.';
-    await ack({ response_type: 'ephemeral', text: usageText('/drill', roles, problem) });
+  app.command('/drill', async ({ command, ack, respond }) => {
+    const parsed = parseDrillText(command.text, deps.config);
+    if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
+    if ('history' in parsed) {
+      await ack();
+      await respond({ response_type: 'ephemeral', text: drillHistoryText(await recentDrills(deps.db, 10)) });
+      return;
+    }
+    const { target } = parsed;
+    await ack({ response_type: 'ephemeral', text: `Starting the restore drill of ${target.name}…` });
+    const actor = { user: command.user_id, channel: command.channel_id };
+    const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    if (!(await requireRole(deps, actor, 'operator', '/drill restore', reply))) return;
+    let ref: MessageRef | undefined;
+    const session = await drillUnderLock(target, deps, {
+      trigger: 'slash',
+      actor,
+      async onStart(runId) {
+        const view = {
+          env: target.name,
+          phases: initialPhases(),
+          source: maskUrl(target.url),
+          runId,
+          startedAt: deps.now().toISOString(),
+        };
+        ref = await deps.chat.post(actor.channel, drillProgressMessage(view)).catch((error) => {
+          deps.log.warn({ err: error, runId }, 'drill progress message could not be posted');
+          return undefined;
+        });
+        if (ref) await deps.runs.setMessage(runId, ref);
+      },
+      async onProgress(report) {
+        if (ref) await deps.chat.update(ref, drillProgressMessage(report));
+      },
+    });
+    if (!session.ok) return void (await reply(busyTextFor(target.name, session.holder)));
+    const { runId, report } = session;
+    const result = drillResultMessage(report);
+    if (ref) await deps.chat.update(ref, result);
+    else await respond({ response_type: 'in_channel', replace_original: false, ...result });
+    const base = evidenceBaseName(report);
+    const files = [
+      {
+        filename: `${base}.txt`,
+        content: drillReportText(report),
+        title: `Restore drill evidence: ${target.name} ${report.verdict}`,
+      },
+      { filename: `${base}.json`, content: `${JSON.stringify(report, null, 2)}\n` },
+    ];
+    // The report is on the run whatever happens here; `opsbot drill evidence` writes it out again.
+    await (ref
+      ? deps.chat.upload(actor.channel, ref.ts, files)
+      : Promise.reject(new Error('no progress message'))
+    ).catch((error) => {
+      deps.log.warn({ err: error, runId }, 'drill report files could not be uploaded');
+      return reply(
+        `The report files could not be posted here; the report is stored on run \`${runId}\` (\`opsbot drill evidence\` writes it out).`,
+      );
+    });
+    await deps.audit.append({
+      action: 'drill.restore',
+      actor,
+      params: { env: target.name, runId, backupId: report.backup?.id },
+      outcome: report.verdict,
+    });
+    deps.log
+      .child({ runId, command: '/drill', user: actor.user })
+      .info({ env: target.name, verdict: report.verdict }, 'drill posted');
   });
 }

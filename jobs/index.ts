@@ -2,8 +2,18 @@
 import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
+import { backupJob } from './backup.js';
+import { drillJob } from './drill.js';
 import { janitorJob } from './janitor.js';
 import { postureJob } from './posture.js';
 import { smokeJob } from './smoke.js';
 
-export const jobs: Job[] = [janitorJob, smokeJob, accessReviewJob, accessReviewReminderJob, postureJob];
+export const jobs: Job[] = [
+  janitorJob,
+  smokeJob,
+  accessReviewJob,
+  accessReviewReminderJob,
+  postureJob,
+  backupJob,
+  drillJob,
+];

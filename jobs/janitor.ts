@@ -2,6 +2,7 @@
 import { deliverOutbox } from '../src/alerts/deliver.js';
 import { remindAlerts } from '../src/alerts/remind.js';
 import type { Job } from '../src/deps.js';
+import { dropLeftoverDrillDatabases } from '../src/drill/ephemeral.js';
 import { interruptStaleRuns } from '../src/store/runs.js';
 
 export const janitorJob: Job = {
@@ -20,6 +21,8 @@ export const janitorJob: Job = {
           );
       }
     }
+    // After the runs above are marked: drill databases of runs no longer running (a crash, a stop) are dropped.
+    await dropLeftoverDrillDatabases(deps);
     // Reminders first: they queue thread replies and emails that the delivery below picks up if they fail now.
     await remindAlerts(deps);
     await deliverOutbox(deps);

@@ -1,0 +1,90 @@
+// Drill reports -> Slack messages: the progress message (one, updated per phase), the verdict, history, usage.
+import type { LockHolder } from '../coord/coord.js';
+import { type DrillRun, drillOutcome } from '../drill/history.js';
+import { formatAge, formatMs } from '../drill/manifest.js';
+import { type DrillReport, PHASE_TITLES, type Phase } from '../drill/report.js';
+import { busyText } from '../drill/session.js';
+import { usageText } from './help.js';
+import { context, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
+
+const ICON: Record<Phase['status'], string> = { pending: '▫️', running: '🔄', done: '✅', failed: '❌', skipped: '⏭️' };
+
+function phaseLine(phase: Phase): string {
+  const time = phase.ms !== undefined && phase.status !== 'running' ? ` · ${formatMs(phase.ms)}` : '';
+  const detail = phase.detail ? ` — ${phase.detail}` : phase.status === 'running' ? '…' : '';
+  return `${ICON[phase.status]} *${PHASE_TITLES[phase.name]}*${detail}${time}`;
+}
+
+function facts(report: ProgressView): string {
+  return [`source ${report.source}`, `run ${report.runId}`, `started ${utcTime(new Date(report.startedAt))}`].join(
+    ' · ',
+  );
+}
+
+export type ProgressView = Pick<DrillReport, 'env' | 'phases' | 'source' | 'runId' | 'startedAt'>;
+
+export function drillProgressMessage(report: ProgressView): SlackMessage {
+  const title = `🔄 Restore drill of ${report.env}: running`;
+  return {
+    text: title,
+    blocks: fitMessage([header(title), ...sections(report.phases.map(phaseLine), 10), context(facts(report))]),
+  };
+}
+
+export function drillTitle(report: DrillReport): string {
+  return `${report.verdict === 'PASS' ? '✅' : '🚨'} Restore drill of ${report.env}: ${report.verdict}`;
+}
+
+export function drillResultMessage(report: DrillReport): SlackMessage {
+  const title = drillTitle(report);
+  const t = report.timings;
+  const summary = [
+    report.backup
+      ? `Backup \`${report.backup.id}\`, ${formatAge(report.backup.ageSeconds)} old, sha256 \`${report.backup.sha256.slice(0, 16)}…\``
+      : 'No backup restored',
+    t.recoveryMs !== undefined ? `Recovery time (restore + verify): *${formatMs(t.recoveryMs)}*` : undefined,
+    `Drill database \`${report.drillDatabase}\` ${report.databaseDropped ? 'dropped' : 'not created or not dropped'}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const tableLines = report.tables.map(
+    (table) =>
+      `${table.ok ? '✅' : '❌'} \`${table.schema}.${table.name}\` ${table.sourceRows ?? '—'} → ${table.restoredRows ?? '—'} rows · ` +
+      `\`${table.sourceChecksum ?? '—'}\`${table.ok ? '' : ` — ${table.problem}`}`,
+  );
+  const reasons = report.reasons.map((reason) => `• ${reason}`);
+  return {
+    text: report.verdict === 'PASS' ? title : `${title}: ${report.reasons[0] ?? ''}`,
+    blocks: fitMessage([
+      header(title),
+      ...(reasons.length ? sections(reasons, 8) : []),
+      section(summary),
+      ...sections(report.phases.map(phaseLine), 6),
+      ...sections(tableLines, 20),
+      context(`${facts(report)} · the full report is in the thread`),
+    ]),
+  };
+}
+
+/** The answer to `/drill restore history`: the last drills, newest first. */
+export function drillHistoryText(runs: DrillRun[]): string {
+  if (runs.length === 0) return 'No restore drill has run yet. Start one with `/drill restore [env]`.';
+  const lines = runs.map((run) => {
+    const outcome = drillOutcome(run);
+    const icon = outcome === 'PASS' ? '✅' : outcome === 'RUNNING' ? '🔄' : '🚨';
+    const recovery =
+      run.report?.timings.recoveryMs !== undefined ? ` · recovery ${formatMs(run.report.timings.recoveryMs)}` : '';
+    const why = outcome === 'PASS' ? '' : ` — ${run.report?.reasons[0] ?? run.error ?? ''}`;
+    const by = run.actor ? `<@${run.actor}>` : run.trigger === 'cron' ? 'schedule' : run.trigger;
+    return `${icon} ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · *${run.env}* ${outcome} · ${by} · \`${run.runId}\`${recovery}${why}`;
+  });
+  return [`*Last ${runs.length} restore drill${runs.length === 1 ? '' : 's'}*`, ...lines].join('\n').slice(0, 3900);
+}
+
+export function drillUsage(names: string[], problem?: string): string {
+  return `${usageText('/drill', undefined, problem)}\nEnvironments: ${names.map((n) => `\`${n}\``).join(', ')}.`;
+}
+
+export function busyTextFor(env: string, holder: LockHolder | null): string {
+  return busyText(env, holder, (user) => `<@${user}>`);
+}

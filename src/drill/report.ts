@@ -1,0 +1,72 @@
+// The drill's report (the evidence an auditor reads) and its phases, as plain serialisable data.
+import type { ChainComparison, TableComparison } from './verify.js';
+
+export type PhaseName = 'backup' | 'integrity' | 'restore' | 'verify' | 'smoke' | 'cleanup';
+export type PhaseStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export interface Phase {
+  name: PhaseName;
+  status: PhaseStatus;
+  /** What the phase found or did, with sizes and counts: `10 tables, 1,010,000 rows`. */
+  detail?: string;
+  ms?: number;
+}
+
+export const PHASE_TITLES: Record<PhaseName, string> = {
+  backup: 'Pick the newest backup',
+  integrity: 'Check the dump against its sha256',
+  restore: 'Restore into a throw-away database',
+  verify: 'Compare counts, checksums and the audit chain',
+  smoke: 'Smoke checks',
+  cleanup: 'Drop the throw-away database',
+};
+
+export interface DrillReport {
+  kind: 'drill';
+  verdict: 'PASS' | 'FAIL';
+  /** Every reason for a FAIL, one sentence each; empty on PASS. */
+  reasons: string[];
+  runId: string;
+  env: string;
+  /** Source and drill server, password masked. */
+  source: string;
+  drillServer: string;
+  drillDatabase: string;
+  backup?: {
+    id: string;
+    path: string;
+    storage: string;
+    takenAt: string;
+    ageSeconds: number;
+    sizeBytes: number;
+    sha256: string;
+    sha256Verified: boolean;
+    /** True when no backup existed and the drill took one first. */
+    takenForThisDrill: boolean;
+  };
+  versions: { server?: string; pgDump?: string; pgRestore?: string; drillServer?: string };
+  tables: TableComparison[];
+  chain?: ChainComparison;
+  smoke?: { verdict: 'passed' | 'failed' | 'skipped'; lines: string[] };
+  phases: Phase[];
+  timings: {
+    backupAgeSeconds?: number;
+    backupMs?: number;
+    integrityMs?: number;
+    restoreMs?: number;
+    verifyMs?: number;
+    smokeMs?: number;
+    cleanupMs?: number;
+    /** Restore + verify: how long it takes to get a verified copy back, the measured recovery time. */
+    recoveryMs?: number;
+    totalMs: number;
+  };
+  databaseDropped: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export type DrillProgress = (report: DrillReport) => Promise<void> | void;
+
+export function initialPhases(): Phase[] {
+  return (Object.keys(PHASE_TITLES) as PhaseName[]).map((name) => ({ name, status: 'pending' }));
+}
