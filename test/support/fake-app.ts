@@ -21,6 +21,8 @@ export interface FakeApp {
   set(path: string, route: AppRoute | AppRoute[]): void;
   /** Requests seen on path (on every path when omitted). */
   hits(path?: string): number;
+  /** The headers of every request, in arrival order. */
+  requests: { path: string; headers: Record<string, string | string[] | undefined> }[];
   /** Resolves once path has seen count requests; rejects after timeoutMs. */
   waitForHits(path: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -34,12 +36,14 @@ export const healthyRoutes = (): Record<string, AppRoute> => ({
 export async function startFakeApp(initial: Record<string, AppRoute | AppRoute[]> = healthyRoutes()): Promise<FakeApp> {
   const routes = new Map<string, AppRoute[]>(Object.entries(initial).map(([path, r]) => [path, [r].flat()]));
   const hits = new Map<string, number>();
+  const requests: FakeApp['requests'] = [];
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const seen = (hits.get(path) ?? 0) + 1;
     hits.set(path, seen);
+    requests.push({ path, headers: req.headers });
     for (const waiter of [...waiters]) waiter();
     const answers = routes.get(path);
     const route = answers ? answers[Math.min(seen, answers.length) - 1]! : { status: 404, body: 'not found' };
@@ -59,6 +63,7 @@ export async function startFakeApp(initial: Record<string, AppRoute | AppRoute[]
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
     set: (path, route) => void routes.set(path, [route].flat()),
     hits: (path) => (path ? (hits.get(path) ?? 0) : [...hits.values()].reduce((a, b) => a + b, 0)),
     waitForHits(path, count, timeoutMs = 10_000) {
