@@ -114,16 +114,9 @@ export const accessCli: CliCommand = async (args, io) => {
     return EXIT.ok;
   }
   const [sub, ...rest] = positionals;
-  const quarter = sub === 'evidence' ? parseQuarter(rest[0] ?? '') : undefined;
-  const wanted = sub === 'evidence' ? 1 : 0;
-  if (!sub || !['run', 'latest', 'evidence'].includes(sub) || rest.length !== wanted || (quarter && !quarter.ok)) {
-    const problem =
-      quarter && !quarter.ok
-        ? plain(quarter.reason)
-        : sub
-          ? `\`${positionals.join(' ')}\` is not an access-review command.`
-          : 'Say what to do.';
-    io.err(`${plain(problem)}\nUsage: ${USAGE}`);
+  const problem = usageProblem(sub, rest);
+  if (problem) {
+    io.err(`${problem}\nUsage: ${USAGE}`);
     return EXIT.usage;
   }
   const config = cliConfig(io);
@@ -141,6 +134,16 @@ export const accessCli: CliCommand = async (args, io) => {
     await closeDeps(deps);
   }
 };
+
+/** What is wrong with the arguments, in words; undefined when they are usable. */
+function usageProblem(sub: string | undefined, rest: string[]): string | undefined {
+  if (!sub) return 'Say what to do.';
+  if (sub !== 'run' && sub !== 'latest' && sub !== 'evidence') return `${sub} is not an access-review command.`;
+  if (sub !== 'evidence') return rest.length ? `${sub} takes no arguments; ${rest.join(' ')} is extra.` : undefined;
+  if (rest.length > 1) return `evidence takes one quarter; ${rest.slice(1).join(' ')} is extra.`;
+  const quarter = parseQuarter(rest[0] ?? '');
+  return quarter.ok ? undefined : plain(quarter.reason);
+}
 
 function osUser(): string {
   try {

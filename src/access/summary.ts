@@ -54,14 +54,14 @@ export function countSnapshot(
   };
 }
 
+const n = (count: number) => count.toLocaleString('en-US');
+
 /** "app_user: 124 (3 admins)"-style lines, one per section; skipped and failed sections say so. */
 export function countLines(counts: SnapshotCounts): string[] {
   const line = (name: string, c: SectionCounts, detail: string) =>
-    c.status === 'ok'
-      ? `*${name}*: ${c.total.toLocaleString('en-US')} ${detail}${c.note ? ` — ${c.note}` : ''}`
-      : `*${name}*: ${c.note}`;
+    c.status === 'ok' ? `*${name}*: ${n(c.total)} ${detail}${c.note ? ` — ${c.note}` : ''}` : `*${name}*: ${c.note}`;
   const g = counts.github_member;
-  const twoFactor = g.twoFactorDisabled === null ? '2FA status unknown' : `${g.twoFactorDisabled} without 2FA`;
+  const twoFactor = g.twoFactorDisabled === null ? '2FA status unknown' : `${n(g.twoFactorDisabled)} without 2FA`;
   const required =
     g.twoFactorRequired === null
       ? 'org 2FA requirement unknown'
@@ -69,16 +69,16 @@ export function countLines(counts: SnapshotCounts): string[] {
         ? 'org requires 2FA'
         : 'org does NOT require 2FA';
   return [
-    line('app_user', counts.app_user, `users (${counts.app_user.admins} admins)`),
+    line('app_user', counts.app_user, `users (${n(counts.app_user.admins)} admins)`),
     line(
       'tenant_setting',
       counts.tenant_setting,
-      `tenants (${counts.tenant_setting.autopostOn} with autopost on, ${counts.tenant_setting.belowThreshold} below the minimum threshold)`,
+      `tenants (${n(counts.tenant_setting.autopostOn)} with autopost on, ${n(counts.tenant_setting.belowThreshold)} below the minimum threshold)`,
     ),
     line(
       'github_member',
       g,
-      `in ${g.org ? `\`${g.org}\`` : 'the org'}: ${g.members} members (${g.admins} admins), ${g.outsideCollaborators} outside collaborators; ${twoFactor}; ${required}`,
+      `in ${g.org ? `\`${g.org}\`` : 'the org'}: ${n(g.members)} members (${n(g.admins)} admins), ${n(g.outsideCollaborators)} outside collaborators; ${twoFactor}; ${required}`,
     ),
   ];
 }

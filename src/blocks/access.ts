@@ -162,7 +162,7 @@ export function flagModal(review: AccessReview, metadata: string): ModalView {
 
 export function reminderText(review: AccessReview, hours: number, reviewers: string[]): string {
   const mention = (entry: string) =>
-    /^[UW][A-Z0-9]+$/.test(entry)
+    /^[UW][A-Z0-9_]+$/.test(entry)
       ? `<@${entry}>`
       : /^S[A-Z0-9]+$/.test(entry)
         ? `<!subteam^${entry}>`
