@@ -60,6 +60,21 @@ export async function databasesLike(prefix: string): Promise<string[]> {
   }
 }
 
+/** Databases on the test server owned by role. */
+export async function databasesOwnedBy(role: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      'select datname from pg_database where datdba = (select oid from pg_roles where rolname = $1)',
+      [role],
+    );
+    return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs sql on the server's maintenance connection (roles, for permission tests). */
 export async function onServer(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
