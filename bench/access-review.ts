@@ -1,6 +1,6 @@
 // bench/access-review: the GitHub snapshot of a 10 000-member org (100 per page, 50 ms per request) against a
 // sequential octokit.paginate of the same members in the same run. Goal: at most 0.3× the sequential time.
-import { takeSnapshot } from '../src/access/snapshot.js';
+import { takeSnapshot } from '../src/access/sources.js';
 import { loadConfig } from '../src/config.js';
 import { createGithub } from '../src/github/client.js';
 import { createLogger } from '../src/log.js';

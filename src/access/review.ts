@@ -6,7 +6,7 @@ import type { Actor, RunTrigger } from '../store/runs.js';
 import { findAnomalies } from './anomalies.js';
 import { diffSnapshots } from './diff.js';
 import { sha256, snapshotCsv, snapshotFileBase, snapshotJson } from './export.js';
-import { takeSnapshot } from './snapshot.js';
+import { takeSnapshot } from './sources.js';
 import { type AccessReview, getReview, insertReview, latestSnapshot } from './store.js';
 import { countSnapshot } from './summary.js';
 

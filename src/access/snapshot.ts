@@ -1,11 +1,7 @@
-// The access snapshot: who has access, from every source, each in its own section; a source without credentials is
-// SKIPPED and one that fails says why, so the rest of the review still happens.
-import type { Deps } from '../deps.js';
-import { readAppSources } from './app-source.js';
-import { readGithubSource } from './github-source.js';
+// The access snapshot's shape: who has access, from every source, each in its own section; a source without
+// credentials is SKIPPED and one that fails says why, so the rest of the review still happens.
 
 export type SectionName = 'app_user' | 'tenant_setting' | 'github_member';
-export const SECTION_NAMES: readonly SectionName[] = ['app_user', 'tenant_setting', 'github_member'];
 export const SKIPPED_NO_CREDENTIALS = 'SKIPPED: no credentials';
 
 export interface AppUser {
@@ -45,12 +41,3 @@ export interface AccessSnapshot {
 }
 
 export const skipped = <T>(note = SKIPPED_NO_CREDENTIALS): Section<T> => ({ status: 'skipped', note, entries: [] });
-
-export type SnapshotDeps = Pick<Deps, 'config' | 'github' | 'now' | 'log'>;
-
-/** Reads every source concurrently; never throws for a source's failure (that is the section's note). */
-export async function takeSnapshot(deps: SnapshotDeps): Promise<AccessSnapshot> {
-  const takenAt = deps.now().toISOString();
-  const [app, github] = await Promise.all([readAppSources(deps.config.access, deps.log), readGithubSource(deps)]);
-  return { takenAt, app_user: app.users, tenant_setting: app.tenants, github_member: github };
-}
