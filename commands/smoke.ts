@@ -28,9 +28,6 @@ export function parseSmokeText(text: string, environments: readonly Environment[
   return env ? { env } : { usage: smokeUsage(environments, `\`${name}\` is not a configured environment.`) };
 }
 
-// The bot cannot post where it is not a member; the slash command's response_url can.
-const NOT_POSTABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
-
 async function postResults(deps: Deps, riders: Rider[], report: SmokeReport, runId: string): Promise<void> {
   const channels = [...new Set(riders.map((rider) => rider.channel))];
   for (const channel of channels) {
@@ -40,7 +37,11 @@ async function postResults(deps: Deps, riders: Rider[], report: SmokeReport, run
       const ref = await deps.chat.post(channel, message);
       if (channel === riders[0]!.channel) await deps.runs.setMessage(runId, ref);
     } catch (error) {
-      if (!NOT_POSTABLE.has(slackErrorCode(error))) throw error;
+      // Where the bot is not a member (or chat.postMessage fails), the slash command's response_url still works.
+      deps.log.warn(
+        { runId, channel, reason: slackErrorCode(error) },
+        'smoke result not posted; answering through response_url',
+      );
       await here[0]!.respond({ response_type: 'in_channel', replace_original: false, ...message });
     }
   }
@@ -76,20 +77,21 @@ export function registerSmoke(app: App, deps: Deps): void {
       deps.runs.track({ kind: 'smoke', env: env.name, trigger: 'slash', actor }, () => checkEnvironment(env, deps)),
     );
     const { runId, report } = await flight.result;
-    const log = deps.log.child({ runId, command: '/smoke', user: actor.user });
-    if (!flight.joined) {
-      await postResults(deps, flight.riders, report, runId);
-      log.info(
-        { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length },
-        'smoke finished',
-      );
-    }
     await deps.audit.append({
       action: 'smoke.run',
       actor,
       params: { env: env.name, runId, joined: flight.joined },
       outcome: report.verdict,
     });
+    if (!flight.joined) {
+      await postResults(deps, flight.riders, report, runId);
+      deps.log
+        .child({ runId, command: '/smoke', user: actor.user })
+        .info(
+          { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length },
+          'smoke finished',
+        );
+    }
     deps.metrics.commandSeconds.observe({ command: '/smoke' }, (performance.now() - started) / 1000);
   });
 }

@@ -99,7 +99,15 @@ describe('/smoke', () => {
     expect(await smokeEvents('U_STORED')).toEqual([
       { action: 'smoke.run', outcome: 'passed', params: expect.objectContaining({ env: 'staging', runId }) },
     ]);
-    const run = await bot.deps.runs.get(runId);
+    // The message ref is stored once Slack has answered the post.
+    const run = await vi.waitFor(
+      async () => {
+        const row = await bot.deps.runs.get(runId);
+        expect(row?.slack_ts).toBeTruthy();
+        return row;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect(run).toMatchObject({
       kind: 'smoke',
       env: 'staging',
@@ -108,7 +116,6 @@ describe('/smoke', () => {
       status: 'passed',
       slack_channel: 'C_U_STORED',
     });
-    expect(run?.slack_ts).toBeTruthy();
     const report = run!.report as { checks: { path: string; body: unknown }[] };
     expect(report.checks.map((c) => [c.path, c.body])).toEqual([
       ['/healthz', healthyRoutes()['/healthz']!.json],
@@ -150,6 +157,15 @@ describe('/smoke', () => {
     expect(app.hits('/http503/readyz')).toBe(before + 1);
   });
 
+  it('answers through the response URL of the command when the bot may not post in the channel', async () => {
+    bot.slack.failNext('chat.postMessage', 1, { body: { ok: false, error: 'not_in_channel' } });
+    await bot.slash('/smoke', 'staging', { user: 'U_PRIVATE', channel: 'C_PRIVATE' });
+    const answers = await bot.slack.waitFor('response_url', bot.slack.callsOf('response_url').length + 1, 20_000);
+    const answer = answers.at(-1)!;
+    expect(answer.args.response_type).toBe('in_channel');
+    expect(textOf(answer.args.blocks)).toContain('✅ Smoke staging: passed');
+  });
+
   it('answers an unknown environment with the usage and the configured environments, changing nothing', async () => {
     const before = {
       calls: bot.slack.calls.length,
@@ -180,9 +196,16 @@ describe('/smoke', () => {
   it('refuses a user over SMOKE_RATE_PER_MIN runs a minute, saying when to retry', async () => {
     // Three requests span at most two one-minute windows, so with a limit of 2 at least one is refused.
     for (let i = 0; i < 3; i++) await bot.slash('/smoke', 'staging', { user: 'U_EAGER', channel: 'C_EAGER' });
-    const refusals = await bot.slack.waitFor('response_url', 1, 10_000);
-    expect(refusals.map((c) => c.args.text).join('\n')).toMatch(
-      /`\/smoke` runs at most 2 times a minute per person; try again in \d+ s\./,
+    const refusal = /`\/smoke` runs at most 2 times a minute per person; try again in \d+ s\./;
+    await vi.waitFor(
+      () =>
+        expect(bot.slack.callsOf('response_url').map((c) => c.args.text)).toContainEqual(
+          expect.stringMatching(refusal),
+        ),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
     );
   });
 
