@@ -61,11 +61,9 @@ async function showDecision(deps: DecideDeps, review: AccessReview): Promise<voi
       ? ` GitHub issue <${review.issueUrl}|#${review.issueNumber}> closed.`
       : ` GitHub issue <${review.issueUrl}|#${review.issueNumber}> stays open with the action items.`
     : '';
-  await deps.chat.post(
-    ref.channel,
-    { text: `${decisionLine(review)}.${issueProblem ? ` ⚠️ ${issueProblem}` : issue}` },
-    ref.ts,
-  );
+  const line = decisionLine(review) ?? '';
+  const stop = /[.!?]$/.test(line) ? '' : '.';
+  await deps.chat.post(ref.channel, { text: `${line}${stop}${issueProblem ? ` ⚠️ ${issueProblem}` : issue}` }, ref.ts);
 }
 
 /** Undefined when the issue was updated (or there is none); otherwise what went wrong, for the thread. */

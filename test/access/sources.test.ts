@@ -130,6 +130,17 @@ describeWithPostgres('access snapshot sources', () => {
     expect(`${run.out}${run.err}`).not.toContain('ghp_revokedToken');
   });
 
+  it('fails the application sections when the database is unreachable, without showing its password', async () => {
+    const run = await review({ ACCESS_DATABASE_URL: 'postgres://reader:s3cretPassw0rd@127.0.0.1:1/app' });
+    expect(run.review.counts.app_user).toMatchObject({
+      status: 'failed',
+      note: expect.stringContaining('FAILED: connect ECONNREFUSED 127.0.0.1:1'),
+    });
+    expect(run.review.counts.tenant_setting.status).toBe('failed');
+    expect(run.review.counts.github_member.status).toBe('ok');
+    expect(`${run.out}${run.err}${run.csv.map((r) => r.note).join()}`).not.toContain('s3cretPassw0rd');
+  });
+
   it('reads another schema through ACCESS_USERS_SQL and ACCESS_TENANTS_SQL', async () => {
     await app.query(`create table accounts (uid int primary key, mail text, access text, org text);
       insert into accounts values (7, 'zed@other.test', 'viewer', 'o1');
