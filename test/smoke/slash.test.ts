@@ -222,5 +222,8 @@ describe('/smoke', () => {
     expect(app.hits('/slow/healthz')).toBe(1);
     expect(app.hits('/slow/readyz')).toBe(1);
     expect(await bot.db.query("select id from runs where kind = 'smoke' and env = 'slow'")).toHaveLength(1);
+    expect([...(await smokeEvents('U_FIRST')), ...(await smokeEvents('U_SECOND'))].map((e) => e.params.joined)).toEqual(
+      [false, true],
+    );
   });
 });
