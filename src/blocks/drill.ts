@@ -7,6 +7,7 @@ import { busyText } from '../drill/session.js';
 import { usageText } from './help.js';
 import { context, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
 
+const SHOWN_EQUAL_TABLES = 30;
 const ICON: Record<Phase['status'], string> = { pending: '▫️', running: '🔄', done: '✅', failed: '❌', skipped: '⏭️' };
 
 function phaseLine(phase: Phase): string {
@@ -47,20 +48,27 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
   ]
     .filter(Boolean)
     .join('\n');
-  const tableLines = report.tables.map(
-    (table) =>
-      `${table.ok ? '✅' : '❌'} \`${table.schema}.${table.name}\` ${table.sourceRows ?? '—'} → ${table.restoredRows ?? '—'} rows · ` +
-      `\`${table.sourceChecksum ?? '—'}\`${table.ok ? '' : ` — ${table.problem}`}`,
-  );
+  const line = (table: DrillReport['tables'][number]) =>
+    `${table.ok ? '✅' : '❌'} \`${table.schema}.${table.name}\` ${table.sourceRows ?? '—'} → ${table.restoredRows ?? '—'} rows · ` +
+    `\`${table.sourceChecksum ?? '—'}\`${table.ok ? '' : ` — ${table.problem}`}`;
+  // Every mismatch, then the first equal tables: the message stays readable, the files in the thread hold them all.
+  const equal = report.tables.filter((table) => table.ok);
+  const tableLines = [
+    ...report.tables.filter((table) => !table.ok).map(line),
+    ...equal.slice(0, SHOWN_EQUAL_TABLES).map(line),
+    ...(equal.length > SHOWN_EQUAL_TABLES
+      ? [`…and ${equal.length - SHOWN_EQUAL_TABLES} more tables, all equal (every table is in the report)`]
+      : []),
+  ];
   const reasons = report.reasons.map((reason) => `• ${reason}`);
   return {
     text: report.verdict === 'PASS' ? title : `${title}: ${report.reasons[0] ?? ''}`,
     blocks: fitMessage([
       header(title),
-      ...(reasons.length ? sections(reasons, 8) : []),
+      ...(reasons.length ? sections(reasons, 4) : []),
       section(summary),
       ...sections(report.phases.map(phaseLine), 6),
-      ...sections(tableLines, 20),
+      ...sections(tableLines, 4),
       context(`${facts(report)} · the full report is in the thread`),
     ]),
   };

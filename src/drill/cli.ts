@@ -148,7 +148,7 @@ const evidence: CliCommand = async (args, io) => {
   return withDeps(config, io, async (deps) => {
     const result = await exportDrillEvidence(deps.db, quarter, dir, deps.now());
     io.out(
-      `Wrote ${result.files.length} files to ${dir}: ${result.drills} drills in ${quarter.label}, ${result.passed} PASS.`,
+      `Wrote ${result.files.length} files to ${dir}: ${result.drills} drill${result.drills === 1 ? '' : 's'} in ${quarter.label}, ${result.passed} PASS.`,
     );
     if (result.withoutPass.length) io.out(`No passing drill this quarter for: ${result.withoutPass.join(', ')}.`);
     if (result.drills === 0) io.out('No drill ran in this quarter: INDEX.txt says so.');

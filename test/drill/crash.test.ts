@@ -54,10 +54,16 @@ describeWithPostgres('a drill interrupted by a crash', () => {
     };
     expect((await runOpsbot(['backup', 'staging'], env)).code).toBe(0);
     const drill = spawnOpsbot(['drill', 'restore', 'staging'], env);
-    const runId = await eventually(async () => {
-      const [run] = await state.query<{ id: string }>("select id from runs where kind = 'drill' and status = 'running'");
-      return run?.id;
-    }, 60_000, 'the drill run');
+    const runId = await eventually(
+      async () => {
+        const [run] = await state.query<{ id: string }>(
+          "select id from runs where kind = 'drill' and status = 'running'",
+        );
+        return run?.id;
+      },
+      60_000,
+      'the drill run',
+    );
     const database = `opsbot_drill_${runId}`;
     await eventually(() => restoring(database), 60_000, `pg_restore writing into ${database}`);
     drill.child.kill('SIGKILL');
@@ -65,14 +71,23 @@ describeWithPostgres('a drill interrupted by a crash', () => {
     expect(await databasesLike(database)).toEqual([database]);
 
     bot = await startBot({ databaseUrl: state.url, env });
-    const [run] = await eventually(async () => {
-      await runJob(janitorJob, bot!.deps);
-      const rows = await state.query<{ status: string; error: string }>('select status, error from runs where id = $1', [runId]);
-      return rows[0]?.status === 'interrupted' && (await databasesLike(database)).length === 0 ? rows : undefined;
-    }, 60_000, 'the janitor to interrupt the run and drop its database');
-    expect(run!.error).toContain('interrupted');
+    const rows = await eventually(
+      async () => {
+        await runJob(janitorJob, bot!.deps);
+        const rows = await state.query<{ status: string; error: string }>(
+          'select status, error from runs where id = $1',
+          [runId],
+        );
+        return rows[0]?.status === 'interrupted' && (await databasesLike(database)).length === 0 ? rows : undefined;
+      },
+      60_000,
+      'the janitor to interrupt the run and drop its database',
+    );
+    expect(rows?.[0]?.error).toContain('interrupted');
     const [record] = await state.query<{ dropped: boolean }>(
-      'select dropped_at is not null as dropped from drill_databases where run_id = $1', [runId]);
+      'select dropped_at is not null as dropped from drill_databases where run_id = $1',
+      [runId],
+    );
     expect(record).toEqual({ dropped: true });
     expect(await databasesLike(bystander.name)).toEqual([bystander.name]);
   });

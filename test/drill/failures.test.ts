@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { runOpsbot } from '../support/process.js';
-import { backupDir, createSource, databasesLike, databasesOwnedBy, onServer, PASSWORD, type Source } from './helpers.js';
+import {
+  backupDir,
+  createSource,
+  databasesLike,
+  databasesOwnedBy,
+  onServer,
+  PASSWORD,
+  type Source,
+} from './helpers.js';
 
 describeWithPostgres('backup and drill failures', () => {
   let source: Source;
@@ -43,11 +51,15 @@ exit 1
     return dir;
   }
   const stagingEntries = () => readdir(join(backups.dir, 'staging')).catch(() => [] as string[]);
-  const failedBackups = () => state.query<{ status: string; error: string }>('select status, error from backups order by created_at');
+  const failedBackups = () =>
+    state.query<{ status: string; error: string }>('select status, error from backups order by created_at');
 
   beforeAll(async () => {
     [source, state, backups, bins] = await Promise.all([
-      createSource('src', { pilots: 1, extraRows: 100 }), createTestDatabase('state'), backupDir(), backupDir(),
+      createSource('src', { pilots: 1, extraRows: 100 }),
+      createTestDatabase('state'),
+      backupDir(),
+      backupDir(),
     ]);
     await source.query('create extension dblink');
     const [row] = await source.query<{ n: string }>("select current_setting('server_version_num') as n");
@@ -63,9 +75,14 @@ exit 1
   });
 
   it('says the source cannot be reached, exits 1 and writes no backup', async () => {
-    const result = await runOpsbot(['backup', 'staging'], env({ STAGING_DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:1/app` }));
+    const result = await runOpsbot(
+      ['backup', 'staging'],
+      env({ STAGING_DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:1/app` }),
+    );
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('FAIL backup of staging: Cannot connect to the source of staging postgres://app:****@127.0.0.1:1/app: connection refused');
+    expect(result.stdout).toContain(
+      'FAIL backup of staging: Cannot connect to the source of staging postgres://app:****@127.0.0.1:1/app: connection refused',
+    );
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     expect(await stagingEntries()).toEqual([]);
     expect((await failedBackups()).at(-1)).toMatchObject({ status: 'failed' });
@@ -74,7 +91,9 @@ exit 1
   it('names the package to install when pg_dump is not on PATH', async () => {
     const result = await runOpsbot(['backup', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`pg_dump was not found on PATH: install the PostgreSQL client tools (Debian/Ubuntu: \`apt-get install postgresql-client-${serverMajor}\``);
+    expect(result.stdout).toContain(
+      `pg_dump was not found on PATH: install the PostgreSQL client tools (Debian/Ubuntu: \`apt-get install postgresql-client-${serverMajor}\``,
+    );
     expect(await stagingEntries()).toEqual([]);
   });
 
@@ -82,14 +101,21 @@ exit 1
     const bin = await fakePgDump(`${serverMajor - 1}.9`, 'never reached');
     const result = await runOpsbot(['backup', 'staging'], env({ PG_BIN_DIR: bin }));
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`pg_dump ${serverMajor - 1} cannot dump a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor}`);
+    expect(result.stdout).toContain(
+      `pg_dump ${serverMajor - 1} cannot dump a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor}`,
+    );
   });
 
   it('says the disk is full when pg_dump cannot write, and removes the partial backup', async () => {
-    const bin = await fakePgDump(`${serverMajor}.1`, 'pg_dump: error: could not write to file "dump/3456.dat.gz": No space left on device');
+    const bin = await fakePgDump(
+      `${serverMajor}.1`,
+      'pg_dump: error: could not write to file "dump/3456.dat.gz": No space left on device',
+    );
     const result = await runOpsbot(['backup', 'staging'], env({ PG_BIN_DIR: bin }));
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('The disk holding BACKUP_DIR is full: pg_dump stopped with "pg_dump: error: could not write to file');
+    expect(result.stdout).toContain(
+      'The disk holding BACKUP_DIR is full: pg_dump stopped with "pg_dump: error: could not write to file',
+    );
     expect(result.stdout).toContain('the partial backup was removed');
     expect(await stagingEntries()).toEqual([]);
   });
@@ -103,12 +129,17 @@ exit 1
     expect(result.stdout).toContain(`The role in DRILL_DATABASE_URL (postgres://${role}:****@`);
     expect(result.stdout).toContain('may not create databases: give it CREATEDB');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-    const [run] = await state.query<{ id: string }>("select id from runs where kind = 'drill' order by started_at desc limit 1");
+    const [run] = await state.query<{ id: string }>(
+      "select id from runs where kind = 'drill' order by started_at desc limit 1",
+    );
     expect(await databasesLike(`opsbot_drill_${run!.id}`)).toEqual([]);
   });
 
   it("fails with pg_restore's own message when the restore errors, secrets masked, and drops the drill database", async () => {
-    const result = await runOpsbot(['drill', 'restore', 'staging', '--json'], env({ DRILL_DATABASE_URL: roleUrl(source.name) }));
+    const result = await runOpsbot(
+      ['drill', 'restore', 'staging', '--json'],
+      env({ DRILL_DATABASE_URL: roleUrl(source.name) }),
+    );
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.verdict).toBe('FAIL');
@@ -124,14 +155,18 @@ exit 1
     const result = await runOpsbot(['drill', 'restore', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('pg_restore was not found on PATH: install the PostgreSQL client tools');
-    const [run] = await state.query<{ id: string }>("select id from runs where kind = 'drill' order by started_at desc limit 1");
+    const [run] = await state.query<{ id: string }>(
+      "select id from runs where kind = 'drill' order by started_at desc limit 1",
+    );
     expect(await state.query('select name from drill_databases where run_id = $1', [run!.id])).toEqual([]);
   });
 
   it("refuses the bot's own embedded state: pg_dump cannot dump it (exit 2)", async () => {
     const result = await runOpsbot(['drill', 'restore', 'opsbot'], { ENVIRONMENTS: 'staging', DATA_DIR: 'memory://' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("The bot's own state is embedded (DATABASE_URL is not set): pg_dump cannot dump the embedded database");
+    expect(result.stderr).toContain(
+      "The bot's own state is embedded (DATABASE_URL is not set): pg_dump cannot dump the embedded database",
+    );
   });
 
   it('answers an unknown environment with the configured ones (exit 2)', async () => {

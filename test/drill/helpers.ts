@@ -114,7 +114,6 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000,
 export interface DrillRunRow {
   id: string;
   status: string;
-  // biome-ignore lint/suspicious/noExplicitAny: the stored report, read loosely as a test reads JSON
   report: any;
   slack_ts: string;
 }

@@ -6,20 +6,37 @@ import { backupJob } from '../../jobs/backup.js';
 import { runJob } from '../../src/scheduler.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { describeWithPostgres } from '../support/infra.js';
-import { backupDir, createSource, databasesLike, flipByteInDump, OPERATOR, type Source, slashDrill } from './helpers.js';
+import {
+  backupDir,
+  createSource,
+  databasesLike,
+  flipByteInDump,
+  OPERATOR,
+  type Source,
+  slashDrill,
+} from './helpers.js';
 
 describeWithPostgres('a drill of a damaged backup', () => {
   let source: Source;
   let backups: Awaited<ReturnType<typeof backupDir>>;
   let bot: Bot;
   const newestPath = async () =>
-    (await bot.db.query<{ path: string }>("select path from backups where status = 'complete' order by created_at desc"))[0]!.path;
+    (
+      await bot.db.query<{ path: string }>(
+        "select path from backups where status = 'complete' order by created_at desc",
+      )
+    )[0]!.path;
 
   beforeAll(async () => {
     [source, backups] = await Promise.all([createSource('src', { pilots: 1, extraRows: 200 }), backupDir()]);
     bot = await startBot({
-      env: { ENVIRONMENTS: 'staging', STAGING_DATABASE_URL: source.url, BACKUP_DIR: backups.dir, BACKUP_ENVIRONMENTS: 'staging',
-        OPSBOT_OPERATORS: OPERATOR },
+      env: {
+        ENVIRONMENTS: 'staging',
+        STAGING_DATABASE_URL: source.url,
+        BACKUP_DIR: backups.dir,
+        BACKUP_ENVIRONMENTS: 'staging',
+        OPSBOT_OPERATORS: OPERATOR,
+      },
     });
   });
   afterAll(async () => {
@@ -37,7 +54,12 @@ describeWithPostgres('a drill of a damaged backup', () => {
     expect(run.report.reasons[0]).toContain(`${file} has sha256`);
     expect(run.report.reasons[0]).toContain('so it was not restored');
     expect(run.report.phases.map((p: { name: string; status: string }) => `${p.name}:${p.status}`)).toEqual([
-      'backup:done', 'integrity:failed', 'restore:skipped', 'verify:skipped', 'smoke:skipped', 'cleanup:skipped',
+      'backup:done',
+      'integrity:failed',
+      'restore:skipped',
+      'verify:skipped',
+      'smoke:skipped',
+      'cleanup:skipped',
     ]);
     expect(final).toContain('🚨 Restore drill of staging: FAIL');
     expect(await bot.db.query('select name from drill_databases where run_id = $1', [run.id])).toEqual([]);

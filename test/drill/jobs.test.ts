@@ -19,8 +19,10 @@ describeWithPostgres('scheduled backups and drills', () => {
       .callsOf('chat.postMessage')
       .filter((c) => c.args.channel === 'C_ALERTS' && !c.args.thread_ts && textOf(c.args.blocks).includes(title));
   const alertOf = async (key: string) =>
-    (await bot.db.query<{ id: string; status: string; slack_ts: string }>(
-      'select id::text as id, status, slack_ts from alerts where key = $1 order by id', [key]));
+    await bot.db.query<{ id: string; status: string; slack_ts: string }>(
+      'select id::text as id, status, slack_ts from alerts where key = $1 order by id',
+      [key],
+    );
 
   beforeAll(async () => {
     [source, backups] = await Promise.all([createSource('src', { pilots: 1, extraRows: 100 }), backupDir()]);
@@ -43,7 +45,9 @@ describeWithPostgres('scheduled backups and drills', () => {
   it('opens backup:<env> on the first failing nightly backup, and none for the environment that passed', async () => {
     await runJob(backupJob, bot.deps);
     const [post] = alertPosts('AI Bookkeeper broken backup failed');
-    expect(textOf(post!.args.blocks)).toContain('Cannot connect to the source of broken postgres://app:****@127.0.0.1:1/app');
+    expect(textOf(post!.args.blocks)).toContain(
+      'Cannot connect to the source of broken postgres://app:****@127.0.0.1:1/app',
+    );
     expect(await alertOf('backup:broken')).toMatchObject([{ status: 'open' }]);
     expect(await alertOf('backup:staging')).toEqual([]);
     expect(await bot.db.query("select env, status from runs where kind = 'backup' order by env")).toEqual([
@@ -53,7 +57,9 @@ describeWithPostgres('scheduled backups and drills', () => {
   }, 120_000);
 
   it('opens one drill alert with Acknowledge when the monthly drill fails, and updates it on the next failure', async () => {
-    const [{ path }] = await bot.db.query<{ path: string }>("select path from backups where env = 'staging' and status = 'complete'");
+    const [{ path }] = (await bot.db.query<{ path: string }>(
+      "select path from backups where env = 'staging' and status = 'complete'",
+    )) as [{ path: string }];
     await flipByteInDump(join(backups.dir, path!));
     await runJob(drillJob, bot.deps);
     await runJob(drillJob, bot.deps);

@@ -6,7 +6,7 @@ import { type Bot, startBot } from '../support/bot.js';
 import { type FakeApp, startFakeApp } from '../support/fake-app.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
-import { backupDir, createSource, databasesLike, OPERATOR, slashDrill, PASSWORD, type Source } from './helpers.js';
+import { backupDir, createSource, databasesLike, OPERATOR, PASSWORD, type Source, slashDrill } from './helpers.js';
 
 type Hook = (context: { databaseUrl: string; runId: string }) => Promise<void>;
 
@@ -38,20 +38,30 @@ describeWithPostgres('/drill restore', () => {
   const drill = (text = 'restore staging', user = OPERATOR) => slashDrill(bot, text, user);
 
   it('posts PASS with every table equal, takes a backup first when there is none, and leaves no drill database', async () => {
-    const { answer, run, files, final } = await drill();
+    const { answer, run, final } = await drill();
     expect(answer.body.text).toContain('Starting the restore drill of staging');
     expect(run.status).toBe('passed');
     expect(final).toContain('✅ Restore drill of staging: PASS');
     expect(final).toContain('No backup existed, so took');
-    const progress = bot.slack.callsOf('chat.update').filter((c) => c.args.ts === run.slack_ts).map((c) => textOf(c.args.blocks));
+    const progress = bot.slack
+      .callsOf('chat.update')
+      .filter((c) => c.args.ts === run.slack_ts)
+      .map((c) => textOf(c.args.blocks));
     expect(progress.some((t) => t.includes('No backup of staging yet: taking one first'))).toBe(true);
     expect(progress.some((t) => t.includes('🔄 *Restore into a throw-away database*…'))).toBe(true);
-    expect(progress.some((t) => /✅ \*Restore into a throw-away database\* — `opsbot_drill_r_\w+` on postgres:\/\/postgres:\*\*\*\*@/.test(t))).toBe(true);
+    expect(
+      progress.some((t) =>
+        /✅ \*Restore into a throw-away database\* — `opsbot_drill_r_\w+` on postgres:\/\/postgres:\*\*\*\*@/.test(t),
+      ),
+    ).toBe(true);
     const counts = await source.query<{ n: number }>('select count(*)::int as n from billing."Invoice Lines"');
     const lines = run.report.tables.find((t: any) => t.name === 'Invoice Lines');
     expect(lines).toMatchObject({ schema: 'billing', ok: true, sourceRows: counts[0]!.n, restoredRows: counts[0]!.n });
     expect(lines.sourceChecksum).toBe(lines.restoredChecksum);
-    expect(run.report.tables.find((t: any) => t.name === 'events_nopk')).toMatchObject({ hasPrimaryKey: false, ok: true });
+    expect(run.report.tables.find((t: any) => t.name === 'events_nopk')).toMatchObject({
+      hasPrimaryKey: false,
+      ok: true,
+    });
     expect(run.report.tables.length).toBeGreaterThanOrEqual(10);
     expect(run.report.tables.every((t: any) => t.ok)).toBe(true);
     expect(run.report.smoke.verdict).toBe('passed');
@@ -60,7 +70,9 @@ describeWithPostgres('/drill restore', () => {
   });
 
   it('puts the report in the thread as backup_restore_<UTC timestamp>.txt and .json, and on the run', async () => {
-    const [run] = await bot.db.query<{ report: any; slack_ts: string }>("select report, slack_ts from runs where kind = 'drill'");
+    const [run] = await bot.db.query<{ report: any; slack_ts: string }>(
+      "select report, slack_ts from runs where kind = 'drill'",
+    );
     const files = bot.slack.files.filter((f) => f.threadTs === run!.slack_ts);
     expect(files.map((f) => f.filename).sort()).toEqual([
       expect.stringMatching(/^backup_restore_\d{8}T\d{6}Z\.json$/),
@@ -76,8 +88,13 @@ describeWithPostgres('/drill restore', () => {
   });
 
   it('never shows the source password: not in Slack, the files, the run or the logs', async () => {
-    const everything = [JSON.stringify(bot.slack.calls), JSON.stringify(bot.slack.files), bot.logText(),
-      JSON.stringify(await bot.db.query('select report, error from runs')), JSON.stringify(await bot.db.query('select * from backups'))];
+    const everything = [
+      JSON.stringify(bot.slack.calls),
+      JSON.stringify(bot.slack.files),
+      bot.logText(),
+      JSON.stringify(await bot.db.query('select report, error from runs')),
+      JSON.stringify(await bot.db.query('select * from backups')),
+    ];
     for (const text of everything) expect(text).not.toContain(PASSWORD);
     expect(JSON.stringify(bot.slack.files)).toContain('postgres:****@');
   });
@@ -93,7 +110,9 @@ describeWithPostgres('/drill restore', () => {
     expect(run.status).toBe('failed');
     expect(final).toContain('🚨 Restore drill of staging: FAIL');
     expect(final).toContain('billing.Invoice Lines');
-    expect(run.report.reasons).toEqual([expect.stringMatching(/^Table billing\.Invoice Lines: checksum \w+ in the backup, \w+ restored\.$/)]);
+    expect(run.report.reasons).toEqual([
+      expect.stringMatching(/^Table billing\.Invoice Lines: checksum \w+ in the backup, \w+ restored\.$/),
+    ]);
     expect(run.report.tables.filter((t: any) => !t.ok).map((t: any) => t.name)).toEqual(['Invoice Lines']);
     expect(files.find((f) => f.filename.endsWith('.txt'))!.content).toMatch(/^RESULT: FAIL/);
     expect(await databasesLike(`opsbot_drill_${run.id}`)).toEqual([]);
@@ -116,9 +135,13 @@ describeWithPostgres('/drill restore', () => {
     release();
     afterRestore = undefined;
     const { run } = await first;
-    expect(calls.at(-1)!.args.text).toMatch(/A drill of staging is already running: started by <@U_DRILL_OP> at \d\d:\d\d UTC/);
+    expect(calls.at(-1)!.args.text).toMatch(
+      /A drill of staging is already running: started by <@U_DRILL_OP> at \d\d:\d\d UTC/,
+    );
     expect(run.status).toBe('passed');
-    expect(await bot.db.query("select count(*)::int as n from runs where kind = 'drill' and actor = 'U_OP_TWO'")).toEqual([{ n: 0 }]);
+    expect(
+      await bot.db.query("select count(*)::int as n from runs where kind = 'drill' and actor = 'U_OP_TWO'"),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('refuses a non-operator, says which role is needed, and audits the denial', async () => {
@@ -140,10 +163,15 @@ describeWithPostgres('/drill restore', () => {
     expect(chain.ok).toBe(true);
     expect(chain.sourceRows).toBeGreaterThan(2);
     expect(chain.restoredRows).toBe(chain.sourceRows);
-    const [head] = await bot.db.query<{ hash: string }>('select hash from audit_events where seq = $1', [chain.sourceRows]);
+    const [head] = await bot.db.query<{ hash: string }>('select hash from audit_events where seq = $1', [
+      chain.sourceRows,
+    ]);
     expect(chain.sourceHead).toBe(head!.hash);
     expect(chain.restoredHead).toBe(head!.hash);
-    expect(run.report.tables.find((t: any) => t.name === 'audit_events')).toMatchObject({ ok: true, sourceRows: chain.sourceRows });
+    expect(run.report.tables.find((t: any) => t.name === 'audit_events')).toMatchObject({
+      ok: true,
+      sourceRows: chain.sourceRows,
+    });
   });
 
   it('lists the last drills with their results on /drill restore history', async () => {
