@@ -222,8 +222,8 @@ describe('/smoke', () => {
     expect(app.hits('/slow/healthz')).toBe(1);
     expect(app.hits('/slow/readyz')).toBe(1);
     expect(await bot.db.query("select id from runs where kind = 'smoke' and env = 'slow'")).toHaveLength(1);
-    expect([...(await smokeEvents('U_FIRST')), ...(await smokeEvents('U_SECOND'))].map((e) => e.params.joined)).toEqual(
-      [false, true],
-    );
+    const joined = async () =>
+      [...(await smokeEvents('U_FIRST')), ...(await smokeEvents('U_SECOND'))].map((e) => e.params.joined);
+    await vi.waitFor(async () => expect(await joined()).toEqual([false, true]), { timeout: 10_000, interval: 50 });
   });
 });
