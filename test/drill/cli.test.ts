@@ -3,10 +3,13 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { runOpsbot } from '../support/process.js';
 import { backupDir, createSource, type Source } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithPostgres('the drill command line', () => {
   let source: Source;

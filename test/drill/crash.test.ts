@@ -1,13 +1,16 @@
 // A drill whose opsbot process is killed during the restore: after a restart, the janitor marks the run interrupted
 // and drops the drill database it left; nothing else is dropped.
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { janitorJob } from '../../jobs/janitor.js';
 import { runJob } from '../../src/scheduler.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { createTestDatabase, describeWithPostgres, TEST_DATABASE_URL, type TestDatabase } from '../support/infra.js';
 import { runOpsbot, spawnOpsbot } from '../support/process.js';
 import { backupDir, createSource, databasesLike, eventually, type Source } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 async function restoring(database: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });

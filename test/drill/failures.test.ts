@@ -2,7 +2,7 @@
 // no secret shown.
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { runOpsbot } from '../support/process.js';
 import {
@@ -14,6 +14,9 @@ import {
   PASSWORD,
   type Source,
 } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithPostgres('backup and drill failures', () => {
   let source: Source;

@@ -1,7 +1,7 @@
 // A stored backup that changed or vanished: the drill FAILs saying so before anything is restored, and creates nothing.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupJob } from '../../jobs/backup.js';
 import { runJob } from '../../src/scheduler.js';
 import { type Bot, startBot } from '../support/bot.js';
@@ -15,6 +15,9 @@ import {
   type Source,
   slashDrill,
 } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithPostgres('a drill of a damaged backup', () => {
   let source: Source;

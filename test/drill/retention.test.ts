@@ -2,7 +2,7 @@
 // writers left goes, the newest backup always stays.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupJob } from '../../jobs/backup.js';
 import { storageFor } from '../../src/drill/backup.js';
 import { pruneBackups } from '../../src/drill/retention.js';
@@ -10,6 +10,9 @@ import { runJob } from '../../src/scheduler.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { backupDir, createSource, type Source } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describeWithPostgres('backup retention', () => {
   let source: Source;

@@ -1,12 +1,15 @@
 // /drill restore as an operator sees it in #ops: one progress message ending in the verdict, the evidence files in its
 // thread, the run and its report stored, and no drill database left behind.
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
 import { type FakeApp, startFakeApp } from '../support/fake-app.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 import { backupDir, createSource, databasesLike, OPERATOR, PASSWORD, type Source, slashDrill } from './helpers.js';
+
+// Each drill restores a real database: generous on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 type Hook = (context: { databaseUrl: string; runId: string }) => Promise<void>;
 
