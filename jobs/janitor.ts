@@ -1,30 +1,44 @@
-// Every minute: marks runs whose process died as interrupted (and says so on their message), retries the outbox.
+// Every minute: marks runs whose process died as interrupted (and says so on their message), drops drill databases
+// left behind, sends alert reminders, retries the outbox. Each task runs even when another one fails.
 import { deliverOutbox } from '../src/alerts/deliver.js';
 import { remindAlerts } from '../src/alerts/remind.js';
-import type { Job } from '../src/deps.js';
+import type { Deps, Job } from '../src/deps.js';
 import { dropLeftoverDrillDatabases } from '../src/drill/ephemeral.js';
 import { interruptStaleRuns } from '../src/store/runs.js';
+
+async function interruptDeadRuns(deps: Deps): Promise<void> {
+  for (const run of await interruptStaleRuns(deps.db, deps.config.runs.staleSeconds)) {
+    deps.log.warn({ runId: run.id, kind: run.kind }, 'run interrupted');
+    if (!run.slack_channel || !run.slack_ts) continue;
+    const text = `⚠️ ${run.kind}${run.env ? ` ${run.env}` : ''} was interrupted: opsbot stopped before it finished (run ${run.id}). Run it again.`;
+    await deps.chat
+      .update({ channel: run.slack_channel, ts: run.slack_ts }, { text })
+      .catch((error) => deps.log.warn({ err: error, runId: run.id }, 'could not update the interrupted run message'));
+  }
+}
+
+// In order: runs are marked before their drill databases count as leftovers; reminders queue replies and emails
+// that the delivery right after picks up.
+const TASKS: [string, (deps: Deps) => Promise<unknown>][] = [
+  ['interrupted runs', interruptDeadRuns],
+  ['drill databases', dropLeftoverDrillDatabases],
+  ['alert reminders', remindAlerts],
+  ['outbox delivery', deliverOutbox],
+];
 
 export const janitorJob: Job = {
   name: 'janitor',
   defaultSchedule: '* * * * *',
   async run(deps) {
-    const interrupted = await interruptStaleRuns(deps.db, deps.config.runs.staleSeconds);
-    for (const run of interrupted) {
-      deps.log.warn({ runId: run.id, kind: run.kind }, 'run interrupted');
-      if (run.slack_channel && run.slack_ts) {
-        const text = `⚠️ ${run.kind}${run.env ? ` ${run.env}` : ''} was interrupted: opsbot stopped before it finished (run ${run.id}). Run it again.`;
-        await deps.chat
-          .update({ channel: run.slack_channel, ts: run.slack_ts }, { text })
-          .catch((error) =>
-            deps.log.warn({ err: error, runId: run.id }, 'could not update the interrupted run message'),
-          );
+    const failed: string[] = [];
+    for (const [name, task] of TASKS) {
+      try {
+        await task(deps);
+      } catch (error) {
+        failed.push(name);
+        deps.log.error({ err: error, task: name }, 'janitor task failed');
       }
     }
-    // After the runs above are marked: drill databases of runs no longer running (a crash, a stop) are dropped.
-    await dropLeftoverDrillDatabases(deps);
-    // Reminders first: they queue thread replies and emails that the delivery below picks up if they fail now.
-    await remindAlerts(deps);
-    await deliverOutbox(deps);
+    if (failed.length > 0) throw new Error(`janitor tasks failed: ${failed.join(', ')}`);
   },
 };
