@@ -15,7 +15,7 @@ import { requireRole } from '../src/slack/authorize.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 import type { Actor } from '../src/store/runs.js';
 
-type Parsed = { usage: string } | { sub: 'run' | 'latest' } | { sub: 'evidence'; quarter: string };
+type Parsed = { usage: true; problem?: string } | { sub: 'run' | 'latest' } | { sub: 'evidence'; quarter: string };
 const Metadata = z.object({ reviewId: z.string().min(1), channel: z.string().min(1) });
 const ApproveForm = z.object({
   reason: z
@@ -30,7 +30,7 @@ const FlagForm = z.object({
 /** Pure: the subcommand, or the usage with what was wrong. It runs before ack. */
 export function parseAccessText(text: string): Parsed {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  const usage = (problem?: string) => ({ usage: usageText('/access-review', undefined, problem) });
+  const usage = (problem?: string): Parsed => ({ usage: true, ...(problem ? { problem } : {}) });
   const [sub = 'run', ...rest] = words.map((w, i) => (i === 0 ? w.toLowerCase() : w));
   if (sub === 'help') return usage();
   if ((sub === 'run' || sub === 'latest') && rest.length === 0) return { sub };
@@ -63,7 +63,11 @@ function refusalText(result: Exclude<DecisionResult, { ok: true }>, reviewId: st
 export function registerAccessReview(app: App, deps: Deps): void {
   app.command('/access-review', async ({ command, ack, respond }) => {
     const parsed = parseAccessText(command.text);
-    if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
+    if ('usage' in parsed) {
+      // Help lists only what the caller may run; roles are configured ids, and group members are cached.
+      const roles = await deps.roles.rolesOf(command.user_id);
+      return ack({ response_type: 'ephemeral', text: usageText('/access-review', roles, parsed.problem) });
+    }
     await ack();
     const actor = { user: command.user_id, channel: command.channel_id };
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
