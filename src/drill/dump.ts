@@ -11,8 +11,8 @@ import type { DrillTarget } from './target.js';
 
 // gzip level 1: about a third of the CPU of pg_dump's default level 6 for a dump only a few percent bigger.
 export const COMPRESSION_LEVEL = 1;
-/** Connections per phase (pg_dump and pg_restore jobs, checksum workers): the cores, at most 4. */
-export const PARALLEL_JOBS = Math.max(1, Math.min(4, availableParallelism()));
+/** Connections per phase (pg_dump and pg_restore jobs, checksum workers): the cores, at least 2, at most 4. */
+export const PARALLEL_JOBS = Math.max(2, Math.min(4, availableParallelism()));
 
 /** pg_dump and the checksums at once, all in the snapshot; a failure of either stops the other. */
 export async function dumpAndChecksum(
