@@ -1,11 +1,19 @@
 // manifest.yml declares exactly the slash commands the code registers, and the scopes the code's Web API calls need.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type Bot, startBot } from '../support/bot.js';
 
-const manifest = readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8');
-const declared = [...manifest.matchAll(/^\s+- command: (\S+)$/gm)].map((m) => m[1]).sort();
-const scopes = [...manifest.matchAll(/^\s+- ([a-z.:]+)\s+#/gm)].map((m) => m[1]).sort();
+interface Manifest {
+  display_information: { name: string; description: string };
+  features: { slash_commands: { command: string; url: string; description: string; usage_hint: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+}
+// Parsed as Slack parses it: a YAML error here is an app that cannot be created from the manifest.
+const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as Manifest;
+const declared = manifest.features.slash_commands.map((c) => c.command).sort();
+const scopes = [...manifest.oauth_config.scopes.bot].sort();
 const sources = (dir: string) =>
   readdirSync(new URL(`../../${dir}/`, import.meta.url), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
@@ -45,10 +53,19 @@ describe('manifest.yml', () => {
     expect(scopes).toEqual([...needed].sort());
   });
 
-  it('points every request URL at /slack/events', () => {
-    const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => m[1]);
-    expect(urls.length).toBeGreaterThanOrEqual(5);
-    for (const url of urls) expect(url).toMatch(/^https:\/\/opsbot\.example\.com\/slack\/events$/);
+  it('points every request URL at /slack/events, with interactivity on', () => {
+    const urls = [...manifest.features.slash_commands.map((c) => c.url), manifest.settings.interactivity.request_url];
+    for (const url of urls) expect(url).toBe('https://opsbot.example.com/slack/events');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it("stays inside Slack's manifest limits", () => {
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+    for (const command of manifest.features.slash_commands) {
+      expect(command.description.length).toBeLessThanOrEqual(100);
+      expect(command.usage_hint.length).toBeLessThanOrEqual(100);
+    }
   });
 
   describe('against the running app', () => {
