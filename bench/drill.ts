@@ -15,7 +15,8 @@ import { buildDeps, closeDeps } from '../src/main.js';
 import type { BenchResult } from './run.js';
 
 const exec = promisify(execFile);
-const SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const SERVER =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = 3;
 
 // 1,010,000 rows over 10 tables of the shapes a product database has: keys, text, numbers, times, json, arrays,
@@ -68,8 +69,17 @@ export async function run(): Promise<BenchResult> {
   const state = `opsbot_bench_state_${suffix}`;
   const naive = `opsbot_bench_naive_${suffix}`;
   const dir = await mkdtemp(join(tmpdir(), 'opsbot-bench-drill-'));
-  const config = loadConfig({ ENVIRONMENTS: 'bench', BENCH_DATABASE_URL: urlOf(source), DATABASE_URL: urlOf(state),
-    BACKUP_DIR: join(dir, 'backups'), SEED_ENVIRONMENTS: '', LOG_LEVEL: 'silent' }, { requireSlack: false });
+  const config = loadConfig(
+    {
+      ENVIRONMENTS: 'bench',
+      BENCH_DATABASE_URL: urlOf(source),
+      DATABASE_URL: urlOf(state),
+      BACKUP_DIR: join(dir, 'backups'),
+      SEED_ENVIRONMENTS: '',
+      LOG_LEVEL: 'silent',
+    },
+    { requireSlack: false },
+  );
   await admin(`create database ${source}`);
   await admin(`create database ${state}`);
   const deps = await buildDeps(config, { log: createLogger('silent') });
@@ -105,7 +115,8 @@ export async function run(): Promise<BenchResult> {
       const report = await runDrill(resolved.target, deps, { runId });
       drillMs.push(performance.now() - started);
       await deps.runs.finish(runId, report.verdict === 'PASS' ? 'passed' : 'failed', { report });
-      if (backup.verdict !== 'PASS' || report.verdict !== 'PASS') throw new Error(`drill failed: ${[...backup.reasons, ...report.reasons].join(' ')}`);
+      if (backup.verdict !== 'PASS' || report.verdict !== 'PASS')
+        throw new Error(`drill failed: ${[...backup.reasons, ...report.reasons].join(' ')}`);
       phases.backupMs.push(backup.timings.totalMs);
       phases.restoreMs.push(report.timings.restoreMs ?? 0);
       phases.verifyMs.push(report.timings.verifyMs ?? 0);
@@ -119,8 +130,14 @@ export async function run(): Promise<BenchResult> {
   return {
     name: 'drill',
     figures: {
-      rows, tables: 10, naiveMs: Math.round(median(naiveMs)), drillMs: Math.round(median(drillMs)), ratio,
-      backupMs: median(phases.backupMs), restoreMs: median(phases.restoreMs), verifyMs: median(phases.verifyMs),
+      rows,
+      tables: 10,
+      naiveMs: Math.round(median(naiveMs)),
+      drillMs: Math.round(median(drillMs)),
+      ratio,
+      backupMs: median(phases.backupMs),
+      restoreMs: median(phases.restoreMs),
+      verifyMs: median(phases.verifyMs),
     },
     goal: 'drill (backup + restore + verify) ≤ 1.3 × naive pg_dump -Fc + createdb + pg_restore',
     met: ratio <= 1.3,

@@ -44,7 +44,7 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
       ? `Backup \`${report.backup.id}\`, ${formatAge(report.backup.ageSeconds)} old, sha256 \`${report.backup.sha256.slice(0, 16)}…\``
       : 'No backup restored',
     t.recoveryMs !== undefined ? `Recovery time (restore + verify): *${formatMs(t.recoveryMs)}*` : undefined,
-    `Drill database \`${report.drillDatabase}\` ${report.databaseDropped ? 'dropped' : 'not created or not dropped'}`,
+    `Drill database \`${report.drillDatabase}\` ${!report.databaseCreated ? 'not created' : report.databaseDropped ? 'dropped' : 'not dropped yet (the janitor drops it)'}`,
   ]
     .filter(Boolean)
     .join('\n');

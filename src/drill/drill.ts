@@ -44,6 +44,7 @@ export async function runDrill(
     tables: [],
     phases: initialPhases(),
     timings: { totalMs: 0 },
+    databaseCreated: false,
     databaseDropped: false,
     startedAt: deps.now().toISOString(),
     finishedAt: '',
@@ -96,6 +97,7 @@ export async function runDrill(
     const { url } = await step('restore', () =>
       restoreBackup(manifest, dir, target, server, runId, deps, report, () => {
         created = true;
+        report.databaseCreated = true;
       }),
     );
     await deps.hooks['drill.afterRestore']?.({ runId, env: target.name, database: name, databaseUrl: url });

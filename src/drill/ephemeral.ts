@@ -14,7 +14,7 @@ export function drillDatabaseName(runId: string): string {
   return `${DRILL_DATABASE_PREFIX}${runId}`;
 }
 
-/** Records, then creates, the drill database of runId on server; returns its URL. */
+/** Records, then creates, the drill database of runId on server; returns its URL once it exists. */
 export async function createDrillDatabase(
   db: Db,
   server: DrillServer,
@@ -26,12 +26,19 @@ export async function createDrillDatabase(
     'insert into drill_databases (name, run_id, server) values ($1, $2, $3) on conflict (name) do nothing',
     [name, runId, server.label],
   );
-  const admin = await connect(server.url, `the drill server (${server.urlVar})`);
+  // Nothing was created when the server could not be reached or refused: the record is closed at once. A connection
+  // lost after CREATE was sent leaves it open, and the janitor drops whatever may exist once the run has ended.
+  const nothingCreated = () => db.query('update drill_databases set dropped_at = now() where name = $1', [name]);
+  const admin = await connect(server.url, `the drill server (${server.urlVar})`).catch(async (error) => {
+    await nothingCreated();
+    throw error;
+  });
   try {
     const withEncoding = encoding && /^[A-Za-z0-9_]+$/.test(encoding) ? ` encoding '${encoding}'` : '';
     // template0: nothing a site added to template1 (extensions, tables) may collide with what the dump creates.
     await admin.query(`create database ${quoteIdent(name)} template template0${withEncoding}`);
   } catch (error) {
+    if ((error as { severity?: string }).severity) await nothingCreated();
     throw new DrillFailure(createProblem(error, server));
   } finally {
     await closeQuietly(admin);

@@ -30,7 +30,7 @@ export function drillReportText(report: DrillReport): string {
     `Environment:   ${report.env}`,
     `Source:        ${report.source} (only read)`,
     `Drill server:  ${report.drillServer}`,
-    `Drill database: ${report.drillDatabase} (dropped: ${report.databaseDropped ? 'yes' : 'no'})`,
+    `Drill database: ${report.drillDatabase} (${!report.databaseCreated ? 'not created' : report.databaseDropped ? 'created, then dropped' : 'created, NOT dropped yet: the janitor drops it'})`,
     ...(b
       ? [
           `Backup:        ${b.id} at ${b.path} (${b.storage})${b.takenForThisDrill ? ', taken for this drill: none existed' : ''}`,

@@ -60,6 +60,8 @@ export interface DrillReport {
     recoveryMs?: number;
     totalMs: number;
   };
+  /** Whether opsbot_drill_<run id> was created, and then dropped. */
+  databaseCreated: boolean;
   databaseDropped: boolean;
   startedAt: string;
   finishedAt: string;

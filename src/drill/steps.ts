@@ -67,7 +67,7 @@ export async function checkIntegrity(backup: BackupRow, storage: BackupStorage):
   };
 }
 
-/** Creates opsbot_drill_<runId> and restores the dump into it; onCreate runs before CREATE DATABASE is sent. */
+/** Creates opsbot_drill_<runId> and restores the dump into it; onCreate runs as soon as the database exists. */
 export async function restoreBackup(
   manifest: BackupManifest,
   dir: string,
@@ -93,8 +93,8 @@ export async function restoreBackup(
   if (databaseIdentity(databaseUrlOn(server.url, name)) === databaseIdentity(target.url)) {
     throw new DrillFailure(`Refusing to drill: the throw-away database ${name} would be the source database itself.`);
   }
-  onCreate();
   const url = await createDrillDatabase(deps.db, server, runId, manifest.encoding);
+  onCreate();
   const result = await withToolConnection(url, (conninfo) =>
     runTool(
       'pg_restore',

@@ -56,6 +56,7 @@ function report(tables: number, failing: number): DrillReport {
       recoveryMs: 63_500,
       totalMs: 64_000,
     },
+    databaseCreated: true,
     databaseDropped: true,
     startedAt: '2026-01-01T10:30:00.000Z',
     finishedAt: '2026-01-01T10:31:04.000Z',

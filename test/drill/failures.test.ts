@@ -131,6 +131,8 @@ exit 1
     expect(result.stdout).toMatch(/^RESULT: FAIL/);
     expect(result.stdout).toContain(`The role in DRILL_DATABASE_URL (postgres://${role}:****@`);
     expect(result.stdout).toContain('may not create databases: give it CREATEDB');
+    expect(result.stdout).toContain('(not created)');
+    expect(result.stdout).not.toContain('Could not drop');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     const [run] = await state.query<{ id: string }>(
       "select id from runs where kind = 'drill' order by started_at desc limit 1",
