@@ -65,7 +65,7 @@ export function registerAccessReview(app: App, deps: Deps): void {
     const parsed = parseAccessText(command.text);
     if ('usage' in parsed) {
       // Help lists only what the caller may run; roles are configured ids, and group members are cached.
-      const roles = await deps.roles.rolesOf(command.user_id);
+      const roles = deps.roles.rolesKnownNow(command.user_id);
       return ack({ response_type: 'ephemeral', text: usageText('/access-review', roles, parsed.problem) });
     }
     await ack();

@@ -50,7 +50,7 @@ export function registerSeed(app: App, deps: Deps): void {
     const parsed = parseSeedText(command.text, deps.config.seed.maxTenants);
     if ('problem' in parsed) {
       // Help lists only what the caller may run: roles come from configuration and a cached group directory.
-      const roles = await deps.roles.rolesOf(command.user_id);
+      const roles = deps.roles.rolesKnownNow(command.user_id);
       return ack({ response_type: 'ephemeral', text: usageText('/seed', roles, parsed.problem) });
     }
     await ack();

@@ -144,6 +144,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
+  void deps.roles.refresh();
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
   const heartbeat = setInterval(
     () => void deps.runs.heartbeat().catch(() => {}),

@@ -9,6 +9,13 @@ export interface GroupDirectory {
 export interface Roles {
   has(user: string, role: Role): Promise<boolean>;
   rolesOf(user: string): Promise<Role[]>;
+  /**
+   * The roles known without waiting: user ids, and group members already cached (a lookup starts in the background
+   * for the rest). For help text before ack(), where Slack's 3 s leave no time for the directory.
+   */
+  rolesKnownNow(user: string): Role[];
+  /** Looks up every configured user group now (at start), so rolesKnownNow knows their members. */
+  refresh(): Promise<void>;
 }
 
 const isUserId = (entry: string) => /^[UW][A-Z0-9]+$/.test(entry);
@@ -31,6 +38,16 @@ export function createRoles(config: Config['roles'], groups: GroupDirectory, now
     }
     return false;
   }
+  function listedNow(user: string, entries: string[]): boolean {
+    if (entries.includes(user)) return true;
+    return entries
+      .filter((entry) => !isUserId(entry))
+      .some((group) => {
+        const hit = cache.get(group);
+        if (!hit || now() - hit.at >= CACHE_MS) void membersOf(group);
+        return hit?.members.includes(user) ?? false;
+      });
+  }
   const roles: Roles = {
     // Admins hold every role.
     async has(user, role) {
@@ -43,6 +60,17 @@ export function createRoles(config: Config['roles'], groups: GroupDirectory, now
       const all: Role[] = ['admin', 'operator', 'reviewer'];
       const held = await Promise.all(all.map((role) => roles.has(user, role)));
       return all.filter((_, i) => held[i]);
+    },
+    async refresh() {
+      const groups = [...config.admins, ...config.operators, ...config.reviewers].filter((entry) => !isUserId(entry));
+      await Promise.all([...new Set(groups)].map((group) => membersOf(group)));
+    },
+    rolesKnownNow(user) {
+      if (listedNow(user, config.admins)) return ['admin', 'operator', 'reviewer'];
+      return [
+        ...(listedNow(user, config.operators) ? (['operator'] as const) : []),
+        ...(listedNow(user, config.reviewers) ? (['reviewer'] as const) : []),
+      ];
     },
   };
   return roles;

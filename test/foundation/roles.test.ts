@@ -28,6 +28,13 @@ describe('roles', () => {
     expect(await bot.deps.roles.has(user, role)).toBe(expected);
   });
 
+  it('knows group members without waiting once the directory was read, for help before ack', async () => {
+    await bot.deps.roles.refresh();
+    expect(bot.deps.roles.rolesKnownNow('U_PAGER')).toEqual(['operator']);
+    expect(bot.deps.roles.rolesKnownNow('U_ADMIN')).toEqual(['admin', 'operator', 'reviewer']);
+    expect(bot.deps.roles.rolesKnownNow('U_STRANGER')).toEqual([]);
+  });
+
   it('refuses a user without the role, tells them what is missing, and audits the refusal', async () => {
     const replies: string[] = [];
     const allowed = await requireRole(
