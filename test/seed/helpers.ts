@@ -1,5 +1,6 @@
 // Seed test helpers: a target database whose URL carries a password, a modal submission as Slack sends it, and what
 // a target holds (tables, counts, a fingerprint of every row) to prove "untouched" and "unchanged".
+import { PILOT_TABLES } from '../../src/seed/schema.js';
 import type { Bot } from '../support/bot.js';
 import { createTestDatabase, type TestDatabase } from '../support/infra.js';
 
@@ -76,14 +77,4 @@ export async function nextCall(bot: Bot, method: string, action: () => Promise<u
   return calls.at(-1)!;
 }
 
-export const PILOT_TABLES = [
-  'tenants',
-  'users',
-  'transactions',
-  'journal_entries',
-  'rules',
-  'audit_log',
-  'receipts',
-  'receipt_fields',
-  'analytics_daily',
-] as const;
+export { PILOT_TABLES };
