@@ -18,7 +18,7 @@ import { createMailer } from './mail/mailer.js';
 import { createRoles } from './roles.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
-import { slackClientOptions, webChat } from './slack/chat.js';
+import { slackClientOptions, slackErrorCode, webChat } from './slack/chat.js';
 import { auditCommandInvocations } from './slack/command-audit.js';
 import { createErrorHandler } from './slack/errors.js';
 import { OpsbotReceiver } from './slack/receiver.js';
@@ -126,6 +126,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     clientOptions: slackClientOptions(config.slack.apiUrl),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
+    // Bolt's own start-up auth.test has no one to catch it: with Slack unreachable at boot it would be an unhandled
+    // rejection, which ends the process. Bolt then checks lazily, on the first request; opsbot checks below.
+    tokenVerificationEnabled: false,
   });
   app.error(createErrorHandler(deps));
   auditCommandInvocations(app, deps);
@@ -145,6 +148,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   void deps.roles.refresh();
+  void deps.chat.client.auth.test().then(
+    (identity) => deps.log.info({ botUser: identity.user_id, team: identity.team }, 'slack token accepted'),
+    (error) =>
+      deps.log.error({ reason: slackErrorCode(error) }, 'slack did not accept SLACK_BOT_TOKEN (or is unreachable)'),
+  );
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
   const heartbeat = setInterval(
     () => void deps.runs.heartbeat().catch(() => {}),

@@ -1,7 +1,8 @@
 // /healthz, /readyz and /metrics on the bot's own HTTP server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
 import { TEST_REDIS_URL } from '../support/infra.js';
+import { startFakeSlack } from '../support/slack-fake.js';
 
 describe('health endpoints', () => {
   let bot: Bot;
@@ -50,5 +51,21 @@ describe('readiness when the database is gone', () => {
     } finally {
       await bot.stop().catch(() => {});
     }
+  });
+});
+
+describe('Slack unreachable at start', () => {
+  it('starts anyway, serves its endpoints, and logs that Slack did not answer', async () => {
+    const slack = await startFakeSlack();
+    await slack.stop();
+    const bot = await startBot({ slack });
+    onTestFinished(() => bot.stop());
+    expect((await bot.get('/healthz')).status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    while (!bot.logs.some((l) => l.msg?.toString().startsWith('slack did not accept')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(bot.logs.find((l) => String(l.msg).startsWith('slack did not accept'))).toMatchObject({ level: 'error' });
+    expect((await bot.get('/readyz')).status).toBe(200);
   });
 });
