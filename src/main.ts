@@ -18,9 +18,10 @@ import { createMailer } from './mail/mailer.js';
 import { createRoles } from './roles.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
-import { slackClientOptions, slackErrorCode, webChat } from './slack/chat.js';
+import { slackClientOptions, webChat } from './slack/chat.js';
 import { auditCommandInvocations } from './slack/command-audit.js';
 import { createErrorHandler } from './slack/errors.js';
+import { botIdentity } from './slack/identity.js';
 import { OpsbotReceiver } from './slack/receiver.js';
 import { createAudit } from './store/audit.js';
 import { migrate } from './store/migrate.js';
@@ -120,15 +121,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
         metrics: deps.metrics,
         routes,
       });
+  const identity = botIdentity(deps.chat.client, config.slack.botToken, deps.log);
   const app = new App({
-    token: config.slack.botToken,
+    authorize: identity.authorize,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
     clientOptions: slackClientOptions(config.slack.apiUrl),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
-    // Bolt's own start-up auth.test has no one to catch it: with Slack unreachable at boot it would be an unhandled
-    // rejection, which ends the process. Bolt then checks lazily, on the first request; opsbot checks below.
-    tokenVerificationEnabled: false,
   });
   app.error(createErrorHandler(deps));
   auditCommandInvocations(app, deps);
@@ -148,11 +147,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   void deps.roles.refresh();
-  void deps.chat.client.auth.test().then(
-    (identity) => deps.log.info({ botUser: identity.user_id, team: identity.team }, 'slack token accepted'),
-    (error) =>
-      deps.log.error({ reason: slackErrorCode(error) }, 'slack did not accept SLACK_BOT_TOKEN (or is unreachable)'),
-  );
+  void identity.identify();
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
   const heartbeat = setInterval(
     () => void deps.runs.heartbeat().catch(() => {}),
