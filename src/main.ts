@@ -1,6 +1,6 @@
 // Composition root: config -> adapters -> Deps -> Slack app, commands, jobs -> HTTP server. Also the graceful stop.
 import { createServer } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { registerCommands } from '../commands/index.js';
@@ -112,6 +112,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     isStopping: () => stopping,
   });
   const socketMode = Boolean(config.slack.appToken);
+  const socketReceiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger: boltLogger(deps.log),
+        installerOptions: { clientOptions: slackClientOptions(config.slack.apiUrl) },
+      })
+    : undefined;
   const receiver = socketMode
     ? undefined
     : new OpsbotReceiver({
@@ -124,7 +131,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const identity = botIdentity(deps.chat.client, config.slack.botToken, deps.log);
   const app = new App({
     authorize: identity.authorize,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.slack.appToken }),
+    receiver: receiver ?? socketReceiver,
     clientOptions: slackClientOptions(config.slack.apiUrl),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
@@ -141,8 +148,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const port = options.port ?? config.port;
   if (receiver) await receiver.start(port, options.host);
   else {
-    await app.start();
+    // Health first: /healthz answers while the WebSocket to Slack is still being opened.
     await new Promise<void>((resolve) => server.listen(port, options.host ?? '0.0.0.0', resolve));
+    await app.start();
   }
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;

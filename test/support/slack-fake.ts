@@ -72,6 +72,8 @@ export class FakeSlack {
   private server: Server | undefined;
   private tsCounter = 0;
   url = '';
+  /** Set by the Socket Mode fake: what apps.connections.open answers. */
+  socketUrl: string | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -184,6 +186,8 @@ export class FakeSlack {
     const invalid = (problem: string | undefined) =>
       problem ? { ok: false, error: 'invalid_blocks', errors: [problem] } : undefined;
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'auth.test':
         return { ok: true, user_id: 'U_OPSBOT', bot_id: 'B_OPSBOT', team_id: 'T_TEST', user: 'opsbot', team: 'Test' };
       case 'chat.postMessage':
