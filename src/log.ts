@@ -1,21 +1,31 @@
-// pino JSON logs; secrets are redacted by path and URL passwords masked in every string that is logged.
+// pino JSON logs: secret-named fields are redacted at any of the first three levels, and every string logged (message,
+// field, error) has URL passwords and token-shaped text masked.
 import { type Logger, pino } from 'pino';
 import { maskSecrets } from './redact.js';
 
-const SECRET_PATHS = [
-  '*.token',
-  '*.botToken',
-  '*.appToken',
-  '*.signingSecret',
-  '*.password',
-  '*.secret',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers["x-slack-signature"]',
+const SECRET_KEYS = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'secret',
+  'authorization',
+  'headers.authorization',
+  'headers["x-slack-signature"]',
   'config.slack',
   'config.smtp.password',
   'config.github.token',
-].flatMap((path) => [path, `*.${path}`]);
+];
+const SECRET_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+/** Strings inside logged objects, masked; depth-limited, so a large or cyclic object costs little. */
+function maskDeep(value: unknown, extraSecrets: string[], depth = 0): unknown {
+  if (typeof value === 'string') return maskSecrets(value, extraSecrets);
+  if (!value || typeof value !== 'object' || depth > 4 || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, extraSecrets, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, extraSecrets, depth + 1)]));
+}
 
 export function createLogger(
   level = 'info',
@@ -27,9 +37,12 @@ export function createLogger(
       level,
       base: { app: 'opsbot' },
       redact: { paths: SECRET_PATHS, censor: '****' },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => maskDeep(object, extraSecrets) as Record<string, unknown>,
+      },
       hooks: {
-        // Catches secrets inside free text: an error message that quotes a connection URL, say.
+        // The message itself: an error text that quotes a connection URL, say.
         logMethod(args, method) {
           const masked = args.map((arg) => (typeof arg === 'string' ? maskSecrets(arg, extraSecrets) : arg));
           method.apply(this, masked as Parameters<typeof method>);
