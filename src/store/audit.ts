@@ -24,7 +24,11 @@ export interface AuditVerifyReport {
   brokenAt?: { seq: number; reason: string };
 }
 export interface Audit {
-  append(event: AuditEvent): Promise<void>;
+  /**
+   * Appends one event. With tx (a transaction of the same database), the event commits or rolls back with the change
+   * it records: a decision and its audit entry are one write. The chain lock is then held until tx ends.
+   */
+  append(event: AuditEvent, tx?: Db): Promise<void>;
   verify(): Promise<AuditVerifyReport>;
 }
 
@@ -65,8 +69,8 @@ function redactParams(params: Record<string, unknown>): Record<string, unknown> 
 
 export function createAudit(db: Db, now: () => Date): Audit {
   return {
-    async append(event) {
-      await db.transaction(async (tx) => {
+    async append(event, outer) {
+      const write = async (tx: Db) => {
         await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
         const [last] = await tx.query<{ seq: number | string; hash: string }>(
           'select seq, hash from audit_events order by seq desc limit 1',
@@ -99,7 +103,8 @@ export function createAudit(db: Db, now: () => Date): Audit {
             chainHash(prevHash, row),
           ],
         );
-      });
+      };
+      await (outer ? write(outer) : db.transaction(write));
     },
     verify: () => verifyAuditChain(db),
   };

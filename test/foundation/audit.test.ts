@@ -57,6 +57,23 @@ describe.each(backends)('audit chain on %s', (_name, open) => {
     expect(report.headHash).toBe(head?.hash);
   });
 
+  it("appends inside the caller's transaction: kept with its change, gone when that change rolls back", async () => {
+    const audit = createAudit(db, () => new Date());
+    await db.transaction(async (tx) => {
+      await tx.query("insert into runs (id, kind, trigger) values ('r_kept', 'test', 'cli')");
+      await audit.append({ action: 'test.kept', outcome: 'ok' }, tx);
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await audit.append({ action: 'test.rolled-back', outcome: 'ok' }, tx);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const actions = await db.query<{ action: string }>("select action from audit_events where action like 'test.%ed%'");
+    expect(actions.map((r) => r.action)).toEqual(['test.kept']);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
   it('refuses UPDATE and DELETE on audit_events', async () => {
     await expect(db.query("update audit_events set outcome = 'x'")).rejects.toThrow(/append-only/);
     await expect(db.query('delete from audit_events')).rejects.toThrow(/append-only/);
