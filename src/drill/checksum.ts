@@ -53,7 +53,7 @@ export async function listTables(client: pg.Client): Promise<TableInfo[]> {
 export async function checksumTable(client: pg.Client, table: TableInfo): Promise<TableSum> {
   const { rows } = await client.query<{ n: string; total: string }>(
     `select count(*)::text as n,
-            coalesce(sum(hashtextextended(t::text, 0)), 0)::text as total
+            coalesce(sum(hashtextextended((t.*)::text, 0)), 0)::text as total
        from only ${quoteIdent(table.schema)}.${quoteIdent(table.name)} as t`,
   );
   const total = BigInt(rows[0]?.total ?? '0');

@@ -71,6 +71,15 @@ describeWithPostgres('the content checksum', () => {
     expect((await sums(b.url))['public.log']).toEqual(before);
   });
 
+  it('sees every column of a table that has a column named like the row alias', async () => {
+    // `t` names the whole row in the checksum query; a column called t must not take its place.
+    await b.query("create table shadowed (t int, note text); insert into shadowed values (1, 'a'), (2, 'b')");
+    const before = (await sums(b.url))['public.shadowed']!;
+    await b.query("update shadowed set note = 'changed' where t = 1");
+    expect((await sums(b.url))['public.shadowed']!.checksum).not.toBe(before.checksum);
+    await b.query('drop table shadowed');
+  });
+
   it('comes back equal after a custom-format dump and restore as after a plain SQL one', async () => {
     const custom = await createTestDatabase('ck_c');
     const plain = await createTestDatabase('ck_p');
