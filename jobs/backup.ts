@@ -1,9 +1,11 @@
 // Nightly at 09:00 UTC: a backup of every environment in BACKUP_ENVIRONMENTS; a failure opens `backup:<env>` at once.
+
 import { observeAlert } from '../src/alerts/observe.js';
 import type { Deps, Job } from '../src/deps.js';
 import { backupObservation, refusedObservation } from '../src/drill/alert.js';
 import { backupUnderLock, busyText } from '../src/drill/session.js';
 import { resolveTarget } from '../src/drill/target.js';
+import { maskSecrets } from '../src/redact.js';
 
 // A monthly drill of a big database may hold the environment's lock for a while: wait rather than skip a night.
 const LOCK_WAIT_MS = 60 * 60_000;
@@ -28,7 +30,10 @@ async function backupOne(deps: Deps, name: string): Promise<void> {
       'scheduled backup finished',
     );
   } catch (error) {
-    await observeAlert(deps, refusedObservation('backup', name, `opsbot failed: ${(error as Error).message}`, service));
+    await observeAlert(
+      deps,
+      refusedObservation('backup', name, `opsbot failed: ${maskSecrets((error as Error).message)}`, service),
+    );
     throw error;
   }
 }

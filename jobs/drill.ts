@@ -1,10 +1,12 @@
 // Monthly on the 1st at 09:30 UTC: a restore drill of every environment in BACKUP_ENVIRONMENTS, each through the alert
 // lifecycle (`drill:<env>`: opened by the first failure, resolved by the next pass).
+
 import { observeAlert } from '../src/alerts/observe.js';
 import type { Deps, Job } from '../src/deps.js';
 import { drillObservation, refusedObservation } from '../src/drill/alert.js';
 import { busyText, drillUnderLock } from '../src/drill/session.js';
 import { resolveTarget } from '../src/drill/target.js';
+import { maskSecrets } from '../src/redact.js';
 
 // The nightly backup at 09:00 may still run at 09:30 on a big database: wait for it, then drill what it took.
 const LOCK_WAIT_MS = 60 * 60_000;
@@ -29,7 +31,10 @@ async function drillOne(deps: Deps, name: string): Promise<void> {
       'scheduled drill finished',
     );
   } catch (error) {
-    await observeAlert(deps, refusedObservation('drill', name, `opsbot failed: ${(error as Error).message}`, service));
+    await observeAlert(
+      deps,
+      refusedObservation('drill', name, `opsbot failed: ${maskSecrets((error as Error).message)}`, service),
+    );
     throw error;
   }
 }
