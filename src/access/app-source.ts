@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { maskSecrets } from '../redact.js';
-import type { Row } from '../store/db.js';
+import type { Db, Row } from '../store/db.js';
 import { postgresDb } from '../store/postgres.js';
 import { type AppUser, type Section, skipped, type TenantSetting } from './snapshot.js';
 
@@ -33,18 +33,16 @@ function missingColumns(rows: Row[], wanted: readonly string[], variable: string
 
 export async function readAppSources(config: Config['access'], log: Logger): Promise<AppSections> {
   if (!config.databaseUrl) return { users: skipped(), tenants: skipped() };
-  const db = postgresDb(config.databaseUrl, 1);
+  const db = postgresDb(readOnlySession(config.databaseUrl), 1);
   try {
-    const [users, tenants] = await db.transaction(async (tx) => {
-      // Read only, and one consistent view of both tables: the snapshot cannot change the application's data.
+    return await db.transaction(async (tx) => {
+      // One consistent view of both tables, read only: the snapshot cannot change the application's data.
       await tx.query('set transaction isolation level repeatable read, read only');
       await tx.query("set local statement_timeout = '60s'");
-      return [
-        await tx.query(config.usersSql ?? DEFAULT_USERS_SQL),
-        await tx.query(config.tenantsSql ?? DEFAULT_TENANTS_SQL),
-      ];
+      const users = await readSection(tx, config.usersSql ?? DEFAULT_USERS_SQL, 'ACCESS_USERS_SQL', toUsers);
+      const tenants = await readSection(tx, config.tenantsSql ?? DEFAULT_TENANTS_SQL, 'ACCESS_TENANTS_SQL', toTenants);
+      return { users, tenants };
     });
-    return { users: toUsers(users), tenants: toTenants(tenants) };
   } catch (error) {
     const reason = `FAILED: ${maskSecrets((error as Error).message)}`;
     log.warn({ reason }, 'access snapshot: application database unreadable');
@@ -54,6 +52,37 @@ export async function readAppSources(config: Config['access'], log: Logger): Pro
     };
   } finally {
     await db.close().catch(() => {});
+  }
+}
+
+/** The URL with `default_transaction_read_only` on: whatever a query manages, the session it runs in cannot write. */
+function readOnlySession(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const options = url.searchParams.get('options');
+  url.searchParams.set('options', `${options ? `${options} ` : ''}-c default_transaction_read_only=on`);
+  return url.toString();
+}
+
+/**
+ * One query, as a subquery with a bound parameter: the parameter sends it through the extended protocol, where
+ * Postgres accepts exactly one statement, so `commit; insert …` cannot ride along; without it node-pg uses the simple
+ * protocol, which runs any number. A failing query rolls back to its savepoint, so the other section is still read.
+ */
+async function readSection<T>(tx: Db, sql: string, variable: string, toSection: (rows: Row[]) => Section<T>) {
+  // A trailing `;` would end the statement inside the parentheses; a trailing `-- comment` ends at the newline.
+  const query = `select * from (\n${sql.trim().replace(/;\s*$/, '')}\n) as q offset $1`;
+  await tx.query('savepoint section');
+  try {
+    const rows = await tx.query(query, [0]);
+    await tx.query('release savepoint section');
+    return toSection(rows);
+  } catch (error) {
+    await tx.query('rollback to savepoint section');
+    const message = maskSecrets((error as Error).message);
+    const reason = /syntax error|multiple commands/.test(message)
+      ? `FAILED: ${variable} must be one select statement (Postgres said: ${message})`
+      : `FAILED: ${variable}: ${message}`;
+    return { status: 'failed', note: reason, entries: [] } satisfies Section<T>;
   }
 }
 

@@ -1,5 +1,9 @@
 // What the access-review tests share: an application database in the pilot schema, a fake GitHub org, and a bot
 // wired to both, with helpers that find the review message and its files in the fake Slack.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli.js';
 import { type Bot, type BotOptions, startBot } from '../support/bot.js';
 import { type FakeGithub, type FakeGithubOptions, OWNER_TOKEN, startFakeGithub } from '../support/fake-github.js';
 import { createTestDatabase, type TestDatabase } from '../support/infra.js';
@@ -125,4 +129,27 @@ export async function waitForReply(bot: Bot, from: number, pattern: RegExp, time
     const hit = calls.slice(from).find((c) => pattern.test(String(c.args.text ?? '')));
     if (hit) return String(hit.args.text);
   }
+}
+
+export interface CliReview {
+  code: number;
+  out: string;
+  err: string;
+  review: any;
+  csv: Record<string, string>[];
+}
+
+/** `opsbot access-review run --json` with env, and the review and CSV it wrote. */
+export async function reviewThroughCli(env: Record<string, string | undefined>): Promise<CliReview> {
+  const dir = await mkdtemp(join(tmpdir(), 'opsbot-access-'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['access-review', 'run', '--json', '--out', dir], {
+    env: { LOG_LEVEL: 'warn', ...env },
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  const review = JSON.parse(out.join('\n'));
+  const csv = csvRows(await readFile(join(dir, review.files[0]), 'utf8'));
+  return { code, out: out.join('\n'), err: err.join('\n'), review, csv };
 }

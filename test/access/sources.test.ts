@@ -1,11 +1,7 @@
 // The snapshot's sources, through `opsbot access-review run`: missing credentials are SKIPPED, a non-owner token
-// leaves 2FA unknown, other schemas fit through the SQL overrides, the app database is only read, GitHub is paged
-// in parallel and its secondary rate limits are waited out.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// leaves 2FA unknown, other schemas fit through the SQL overrides, GitHub is paged in parallel and its secondary rate
+// limits are waited out. That the application database is only read is app-read-only.test.ts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import {
   type FakeGithub,
   generateMembers,
@@ -14,15 +10,7 @@ import {
   startFakeGithub,
 } from '../support/fake-github.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
-import { createAppDatabase, csvRows } from './fixtures.js';
-
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-  review: any;
-  csv: Record<string, string>[];
-}
+import { createAppDatabase, reviewThroughCli } from './fixtures.js';
 
 describeWithPostgres('access snapshot sources', () => {
   let app: TestDatabase;
@@ -40,27 +28,15 @@ describeWithPostgres('access snapshot sources', () => {
   });
   afterAll(() => Promise.all([app?.drop(), state?.drop(), github?.stop()]));
 
-  async function review(env: Record<string, string | undefined>): Promise<CliRun> {
-    const dir = await mkdtemp(join(tmpdir(), 'opsbot-access-'));
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(['access-review', 'run', '--json', '--out', dir], {
-      env: {
-        DATABASE_URL: state.url,
-        ACCESS_DATABASE_URL: app.url,
-        GITHUB_TOKEN: OWNER_TOKEN,
-        GITHUB_ORG: 'acme',
-        GITHUB_API_URL: github.url,
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
+  const review = (env: Record<string, string | undefined>) =>
+    reviewThroughCli({
+      DATABASE_URL: state.url,
+      ACCESS_DATABASE_URL: app.url,
+      GITHUB_TOKEN: OWNER_TOKEN,
+      GITHUB_ORG: 'acme',
+      GITHUB_API_URL: github.url,
+      ...env,
     });
-    const review = JSON.parse(out.join('\n'));
-    const csv = csvRows(await readFile(join(dir, review.files[0]), 'utf8'));
-    return { code, out: out.join('\n'), err: err.join('\n'), review, csv };
-  }
 
   it.each([422, 403] as const)(
     'completes the review and says 2FA status is unknown when a non-owner token gets %i',
@@ -164,15 +140,6 @@ describeWithPostgres('access snapshot sources', () => {
       'FAILED: ACCESS_USERS_SQL must return the columns id, email, role, tenant_id; role, tenant_id missing (it returned id, email)',
     );
     expect(run.review.counts.tenant_setting).toMatchObject({ status: 'ok', total: 3 });
-  });
-
-  it('only reads the application database: a query that writes fails in the read-only transaction', async () => {
-    const run = await review({
-      ACCESS_USERS_SQL:
-        "insert into users (id, tenant_id, email, role) values ('x', 't1', 'x@x.test', 'admin') returning id, email, role, tenant_id",
-    });
-    expect(run.review.counts.app_user.note).toContain('read-only transaction');
-    expect(await app.query("select id from users where id = 'x'")).toEqual([]);
   });
 
   it('waits out a secondary rate limit and still lists every member', async () => {
