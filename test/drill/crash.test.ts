@@ -39,7 +39,8 @@ describeWithPostgres('a drill interrupted by a crash', () => {
       createSource('src', { pilots: 1, extraRows: 400_000 }),
       createTestDatabase('state'),
       backupDir(),
-      createTestDatabase('drill_bystander'),
+      // Named exactly like a drill database (opsbot_drill_r_<10 chars>) but recorded by no run: it must survive.
+      createTestDatabase('drill_r'),
     ]);
   }, 120_000);
   afterAll(async () => {
