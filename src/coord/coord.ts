@@ -29,19 +29,38 @@ export interface Coord {
 
 export type Locked<T> = { ok: true; value: T } | { ok: false; holder: LockHolder | null };
 
-/** Runs fn under the lock, extending it while fn runs, so work longer than ttlMs keeps it. */
+/**
+ * Runs fn under the lock, extending it while fn runs, so work longer than ttlMs keeps it. Should the lock be lost
+ * (its key expired and another holder took it, as after a long Redis stall), fn's signal is aborted and onLost is
+ * told, so the work can stop and the loss be logged rather than two replicas carrying on unaware.
+ */
 export async function withLock<T>(
   coord: Coord,
   key: string,
   owner: Record<string, unknown>,
-  fn: () => Promise<T>,
+  fn: (signal: AbortSignal) => Promise<T>,
   ttlMs = 60_000,
+  onLost?: () => void,
 ): Promise<Locked<T>> {
   const lock = await coord.tryLock(key, ttlMs, owner);
   if (!lock) return { ok: false, holder: await coord.lockHolder(key) };
-  const timer = setInterval(() => void lock.extend(ttlMs).catch(() => {}), Math.max(1000, ttlMs / 3));
+  const controller = new AbortController();
+  const timer = setInterval(
+    () => {
+      lock.extend(ttlMs).then(
+        (held) => {
+          if (held || controller.signal.aborted) return;
+          controller.abort(new Error(`lost the lock ${key}`));
+          onLost?.();
+        },
+        // A failed call (Redis unreachable for a moment) is not a loss: the next tick tries again well before expiry.
+        () => {},
+      );
+    },
+    Math.max(100, ttlMs / 3),
+  );
   try {
-    return { ok: true, value: await fn() };
+    return { ok: true, value: await fn(controller.signal) };
   } finally {
     clearInterval(timer);
     await lock.release();

@@ -44,6 +44,7 @@ async function underLock<R>(
           return fn(runId);
         }),
       LOCK_TTL_MS,
+      () => deps.log.error({ env, kind }, 'lost the environment lock mid-run: another replica may start the same work'),
     );
     if (locked.ok) return { ok: true, ...locked.value };
     if (Date.now() >= deadline) return locked;

@@ -71,3 +71,23 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
     expect(votes.filter(Boolean)).toHaveLength(1);
   });
 });
+
+describe('withLock when the lock is lost', () => {
+  it("aborts the work's signal and says so", async () => {
+    const local = localCoord();
+    // A coordinator whose extension finds the lock taken by someone else, as after an expiry.
+    const losing: Coord = { ...local, tryLock: async () => ({ release: async () => {}, extend: async () => false }) };
+    let told = 0;
+    const result = await withLock(
+      losing,
+      'drill:staging',
+      { user: 'U1' },
+      (signal) =>
+        new Promise<string>((resolve) => signal.addEventListener('abort', () => resolve(String(signal.reason)))),
+      300,
+      () => told++,
+    );
+    expect(result).toEqual({ ok: true, value: 'Error: lost the lock drill:staging' });
+    expect(told).toBe(1);
+  });
+});
