@@ -1,7 +1,17 @@
 // What changed since the previous snapshot: users and members added and removed, role, tenant and 2FA changes, tenant
-// flag changes. A section missing from either snapshot (skipped, failed) is not compared: a lost token is not
-// "everyone left".
+// flag changes. Each section is compared with the newest earlier snapshot that read it, so a week whose source failed
+// hides nothing; a section not read now, or never before, is not compared: a lost token is not "everyone left".
 import type { AccessSnapshot, SectionName } from './snapshot.js';
+
+export const SECTION_NAMES = ['app_user', 'tenant_setting', 'github_member'] as const satisfies SectionName[];
+
+/**
+ * What a review compares with: takenAt is the previous snapshot's, and each section is the one of the newest earlier
+ * snapshot in which it was `ok` (sectionTakenAt says which); a section never read is left as it was last.
+ */
+export interface Baseline extends AccessSnapshot {
+  sectionTakenAt: Partial<Record<SectionName, string>>;
+}
 
 export interface Change {
   section: SectionName | 'github_org';
@@ -15,6 +25,13 @@ export interface AccessDiff {
   previousAt: string | null;
   changes: Change[];
   notCompared: SectionName[];
+  /** takenAt of the snapshot each compared section was compared with; absent in reviews stored before it existed. */
+  comparedAt?: Partial<Record<SectionName, string>>;
+}
+
+/** Compared sections whose baseline is older than the previous snapshot (it could not read them), with its takenAt. */
+export function comparedEarlier(diff: AccessDiff): [SectionName, string][] {
+  return Object.entries(diff.comparedAt ?? {}).filter(([, at]) => at !== diff.previousAt) as [SectionName, string][];
 }
 
 const show = (value: unknown) => (value === null || value === undefined || value === '' ? '—' : `\`${value}\``);
@@ -62,10 +79,13 @@ function compare<T>(
   return changes;
 }
 
-export function diffSnapshots(previous: AccessSnapshot | undefined, current: AccessSnapshot): AccessDiff {
+export function diffSnapshots(previous: Baseline | undefined, current: AccessSnapshot): AccessDiff {
   if (!previous) return { previousAt: null, changes: [], notCompared: [] };
   const comparable = (name: SectionName) => previous[name].status === 'ok' && current[name].status === 'ok';
-  const notCompared = (['app_user', 'tenant_setting', 'github_member'] as const).filter((name) => !comparable(name));
+  const notCompared = SECTION_NAMES.filter((name) => !comparable(name));
+  const comparedAt = Object.fromEntries(
+    SECTION_NAMES.filter(comparable).map((name) => [name, previous.sectionTakenAt[name] ?? previous.takenAt]),
+  );
   const changes: Change[] = [];
   if (comparable('app_user')) {
     changes.push(
@@ -126,5 +146,5 @@ export function diffSnapshots(previous: AccessSnapshot | undefined, current: Acc
       });
     }
   }
-  return { previousAt: previous.takenAt, changes, notCompared };
+  return { previousAt: previous.takenAt, changes, notCompared, comparedAt };
 }

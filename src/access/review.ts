@@ -1,4 +1,4 @@
-// One access review: snapshot every source, compare with the previous snapshot, find anomalies, store it, and
+// One access review: snapshot every source, compare with the previous snapshots, find anomalies, store it, and
 // return it with its files. The slash command, the weekly job and the CLI all call this.
 import type { Deps } from '../deps.js';
 import { randomId } from '../ids.js';
@@ -7,7 +7,7 @@ import { findAnomalies } from './anomalies.js';
 import { diffSnapshots } from './diff.js';
 import { sha256, snapshotCsv, snapshotFileBase, snapshotJson } from './export.js';
 import { takeSnapshot } from './sources.js';
-import { type AccessReview, getReview, insertReview, latestSnapshot } from './store.js';
+import { type AccessReview, getReview, insertReview, latestBaseline } from './store.js';
 import { countSnapshot } from './summary.js';
 
 export interface ReviewFile {
@@ -36,7 +36,7 @@ export async function runAccessReview(deps: ReviewDeps, trigger: RunTrigger, act
   const { runId } = await deps.runs.track(
     { kind: 'access-review', trigger, actor },
     async (runId): Promise<AccessReviewReport> => {
-      const [snapshot, previous] = await Promise.all([takeSnapshot(deps), latestSnapshot(deps.db)]);
+      const [snapshot, previous] = await Promise.all([takeSnapshot(deps), latestBaseline(deps.db)]);
       const diff = diffSnapshots(previous, snapshot);
       const anomalies = findAnomalies(snapshot, previous, deps.config.access);
       const id = randomId('ar');

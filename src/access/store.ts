@@ -1,7 +1,7 @@
 // access_reviews: one row per review, its decision taken once (compare-and-set), and the reminder sent once.
 import type { Db } from '../store/db.js';
 import type { Anomaly } from './anomalies.js';
-import type { AccessDiff } from './diff.js';
+import { type AccessDiff, type Baseline, SECTION_NAMES } from './diff.js';
 import type { AccessSnapshot } from './snapshot.js';
 import type { SnapshotCounts } from './summary.js';
 
@@ -100,12 +100,30 @@ export async function latestReview(db: Db): Promise<AccessReview | undefined> {
   return row ? toReview(row) : undefined;
 }
 
-/** The newest stored snapshot, for the diff of the next review. */
-export async function latestSnapshot(db: Db): Promise<AccessSnapshot | undefined> {
+/**
+ * What the next review compares with: the newest stored snapshot, each section replaced by the one of the newest
+ * snapshot that read it (status ok), so a failed week leaves the section of the week before it as the baseline.
+ */
+export async function latestBaseline(db: Db): Promise<Baseline | undefined> {
   const [row] = await db.query<{ snapshot: unknown }>(
     'select snapshot from access_reviews order by taken_at desc, id desc limit 1',
   );
-  return row ? json<AccessSnapshot>(row.snapshot) : undefined;
+  if (!row) return undefined;
+  const baseline: Baseline = { ...json<AccessSnapshot>(row.snapshot), sectionTakenAt: {} };
+  await Promise.all(
+    SECTION_NAMES.map(async (name) => {
+      // Only the one section of the one row: a 10 000-member snapshot is not read three times.
+      const [read] = await db.query<{ taken_at: unknown; section: unknown }>(
+        `select taken_at, snapshot -> $1::text as section from access_reviews
+          where snapshot -> $1::text ->> 'status' = 'ok' order by taken_at desc, id desc limit 1`,
+        [name],
+      );
+      if (!read) return;
+      Object.assign(baseline, { [name]: json(read.section) });
+      baseline.sectionTakenAt[name] = iso(read.taken_at)!;
+    }),
+  );
+  return baseline;
 }
 
 /** Reviews taken in [from, to), oldest first, with their CSV (the evidence package hands it out). */

@@ -1,6 +1,6 @@
 // Publishes a review: the GitHub issue "Weekly Access Review - YYYY-MM-DD" (with GITHUB_REPO), the review message in
 // SLACK_REVIEW_CHANNEL with Approve / Flag issue, and the CSV and JSON files in its thread.
-import { reviewMessage, reviewTitle } from '../blocks/access.js';
+import { comparedEarlierLines, reviewMessage, reviewTitle } from '../blocks/access.js';
 import { type Locked, withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
 import { openIssue } from '../github/issues.js';
@@ -42,10 +42,13 @@ export function issueBody(run: AccessReviewRun): string {
     `## Changes since the previous snapshot (${review.diff.changes.length})`,
     ...(review.diff.previousAt === null
       ? ['First review: nothing to compare with.']
-      : list(
-          review.diff.changes.map((c) => c.detail),
-          'changes',
-        )),
+      : [
+          ...comparedEarlierLines(review.diff).map((l) => `_${l}._`),
+          ...list(
+            review.diff.changes.map((c) => c.detail),
+            'changes',
+          ),
+        ]),
     '',
     `## Anomalies (${review.anomalies.length})`,
     ...(review.anomalies.length

@@ -1,5 +1,6 @@
 // Access review -> Slack: the review message with Approve / Flag issue, its modals, the reminder, `latest`, evidence.
 import type { ModalView } from '@slack/types';
+import { type AccessDiff, comparedEarlier } from '../access/diff.js';
 import type { EvidenceIndex } from '../access/evidence.js';
 import type { AccessReview } from '../access/store.js';
 import { countLines } from '../access/summary.js';
@@ -50,6 +51,14 @@ export function anomalyLines(review: AccessReview, shown = ANOMALIES_SHOWN): str
   return lines;
 }
 
+/** One line per section compared with an older snapshot than the previous one, which could not read it. */
+export function comparedEarlierLines(diff: AccessDiff): string[] {
+  return comparedEarlier(diff).map(
+    ([name, at]) =>
+      `\`${name}\` was not read on ${when(diff.previousAt ?? at)}; compared with the snapshot of ${when(at)}`,
+  );
+}
+
 export function reviewMessage(review: AccessReview): SlackMessage {
   const { diff } = review;
   const title = `🔐 ${reviewTitle(review)}`;
@@ -60,8 +69,9 @@ export function reviewMessage(review: AccessReview): SlackMessage {
         ? [`No changes since ${when(diff.previousAt)}.`]
         : diff.changes.map((c) => c.detail);
   const notCompared = diff.notCompared.length
-    ? [context(`Not compared (skipped or failed in one of the two snapshots): ${diff.notCompared.join(', ')}`)]
+    ? [context(`Not compared (not read in this snapshot, or in none before it): ${diff.notCompared.join(', ')}`)]
     : [];
+  const earlier = comparedEarlierLines(diff);
   const decided = decisionLine(review);
   const links = [
     `Review \`${review.id}\``,
@@ -75,6 +85,7 @@ export function reviewMessage(review: AccessReview): SlackMessage {
     section(`*Changes${diff.previousAt ? ` since ${when(diff.previousAt)}` : ''}* (${diff.changes.length})`),
     ...sections(changeLines, CHANGE_BLOCKS),
     ...notCompared,
+    ...(earlier.length ? [context(earlier.join('\n'))] : []),
     section(
       review.anomalies.length
         ? `*Anomalies* (${review.anomalies.length})\n${anomalyLines(review).join('\n')}`
