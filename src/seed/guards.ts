@@ -1,5 +1,6 @@
 // The seed guards: whether an environment's database may be written to, decided from configuration alone (no
 // connection), in the runbook's words. A refusal is data with a reason; the caller shows and audits it.
+import { type ConnectionOptions, parse } from 'pg-connection-string';
 import type { Config } from '../config.js';
 import { maskUrl } from '../redact.js';
 
@@ -19,8 +20,15 @@ type GuardConfig = Pick<Config, 'environments' | 'seed' | 'databaseUrl'>;
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const SQLITE = /^(sqlite\d*|file):/i;
 const SQLITE_PATH = /\.(db|sqlite\d*)$/i;
+const FILE_PARAMS = ['sslcert', 'sslkey', 'sslrootcert'];
+// `database` is not a libpq keyword at all (psql rejects it) and pg lets the path win: it only misleads a reader.
+const AMBIGUOUS_PARAMS = ['hostaddr', 'dbname', 'database', 'service'];
 
-/** Where a postgres URL points: host, port, database, user (no password), or undefined when it is not one. */
+/**
+ * Where pg connects for a postgres URL: host, port, database, user (no password), or undefined when it is not one.
+ * pg-connection-string is the parser pg itself uses, so `?host=`, `?port=` and `?user=` in the query string win over
+ * the URL's own parts here exactly as they do when the seed connects.
+ */
 export function describeDatabaseUrl(url: string): Omit<SeedTarget, 'env' | 'url' | 'masked'> | undefined {
   let parsed: URL;
   try {
@@ -29,12 +37,31 @@ export function describeDatabaseUrl(url: string): Omit<SeedTarget, 'env' | 'url'
     return undefined;
   }
   if (!/^postgres(ql)?:$/i.test(parsed.protocol)) return undefined;
+  // The parser reads these files while parsing; they say nothing about where it connects, and guards do no I/O.
+  const files = FILE_PARAMS.filter((name) => parsed.searchParams.has(name));
+  for (const name of files) parsed.searchParams.delete(name);
+  let options: ConnectionOptions;
+  try {
+    options = parse(files.length ? parsed.toString() : url);
+  } catch {
+    return undefined;
+  }
   return {
-    host: decodeURIComponent(parsed.hostname).toLowerCase(),
-    port: Number(parsed.port || 5432),
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
-    user: decodeURIComponent(parsed.username),
+    host: (options.host ?? '').toLowerCase(),
+    port: options.port ? Number(options.port) : 5432,
+    database: options.database ?? '',
+    user: options.user ?? '',
   };
+}
+
+/** A query parameter that pg ignores but libpq (psql, pg_dump) obeys: the URL would name two destinations. */
+function ambiguousParameter(url: string): string | undefined {
+  try {
+    const query = new URL(url).searchParams;
+    return AMBIGUOUS_PARAMS.find((name) => query.has(name));
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when two URLs name the same database on the same server, whatever the credentials or spelling of localhost. */
@@ -42,7 +69,8 @@ export function sameDatabase(a: string, b: string): boolean {
   const x = describeDatabaseUrl(a);
   const y = describeDatabaseUrl(b);
   if (!x || !y) return false;
-  const host = (h: string) => (LOCAL_HOSTS.has(h) ? 'localhost' : h);
+  // No host means pg's default, localhost; a Unix socket directory is this machine too.
+  const host = (h: string) => (!h || LOCAL_HOSTS.has(h) || h.startsWith('/') ? 'localhost' : h);
   return host(x.host) === host(y.host) && x.port === y.port && x.database === y.database;
 }
 
@@ -68,13 +96,30 @@ export function checkSeedTarget(envName: string, config: GuardConfig): GuardVerd
   const where = describeDatabaseUrl(url);
   if (!where) {
     const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'no scheme';
+    if (/^postgres(ql)?:$/i.test(scheme))
+      return refuse(
+        `${variable} is not a Postgres URL pg can read — refusing to run. Use postgresql://user:pass@host:5432/db.`,
+      );
     return refuse(
       `${variable} is not a postgres:// URL (\`${scheme}\`) — refusing to run. Use postgresql://user:pass@host:5432/db.`,
+    );
+  }
+  const twice = ambiguousParameter(url);
+  if (twice) {
+    return refuse(
+      `${variable} sets \`?${twice}=\`, which pg ignores but psql and pg_dump do not, so the URL names two destinations` +
+        ' — refusing to run. Put the host, port, user and database in the URL itself: postgresql://user:pass@host:5432/db.',
     );
   }
   const prod = (['host', 'database', 'user'] as const).find((part) => /prod/i.test(where[part]));
   if (prod)
     return refuse(`${variable} contains 'prod' — refusing to run (in its ${prod}). Use the staging database URL only.`);
+  // Without them pg falls back to PGHOST, PGUSER and the OS account, which these guards cannot see.
+  if (!where.host) return refuse(`${variable} names no host — refusing to run. Add it to the URL: …@<host>:5432/db.`);
+  if (!where.user)
+    return refuse(`${variable} names no user — refusing to run. Add it to the URL: postgresql://<user>:pass@host/db.`);
+  if (!Number.isInteger(where.port) || where.port < 1 || where.port > 65_535)
+    return refuse(`${variable} names no usable port — refusing to run. Use a number, e.g. …@host:5432/db.`);
   if (!where.database)
     return refuse(`${variable} names no database — refusing to run. Add it to the URL: …:5432/<database>.`);
   const other = config.environments.find(
