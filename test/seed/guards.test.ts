@@ -242,6 +242,14 @@ describe('checkSeedTarget', () => {
     ]);
   });
 
+  it('masks a password given as ?password=, which pg uses when the URL has none', () => {
+    const verdict = checkSeedTarget('staging', config('postgresql://app@staging-db:5432/stage?password=hunter2&x=1'));
+    expect(verdict).toMatchObject({
+      ok: true,
+      target: { masked: 'postgresql://app@staging-db:5432/stage?password=****&x=1' },
+    });
+  });
+
   it('passes a staging Postgres URL and masks its password', () => {
     const verdict = checkSeedTarget(
       'staging',

@@ -52,4 +52,17 @@ describeWithPostgres('seedPilots', () => {
     expect(JSON.stringify(report)).not.toContain(PASSWORD);
     expect(await fingerprint(target)).toEqual(before);
   });
+
+  it('never shows a password given in the query string, in the report, its log or its errors', async () => {
+    const inQuery = new URL(target.url);
+    inQuery.searchParams.set('password', PASSWORD);
+    const passed = await seedPilots(inQuery.toString(), { prefix: 'pilot', count: 1 }, { now });
+    expect(passed.verdict).toBe('passed');
+    expect(passed.target).toContain('password=****');
+    const missing = new URL(urlFor('opsbot_does_not_exist'));
+    missing.searchParams.set('password', PASSWORD);
+    const failed = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 });
+    expect(failed.verdict).toBe('failed');
+    expect(JSON.stringify([passed, failed])).not.toContain(PASSWORD);
+  });
 });
