@@ -1,6 +1,6 @@
 // The shape of opsbot's configuration, the rules its values follow, its error, and how it is shown with secrets masked.
 import { z } from 'zod';
-import { MASK, maskUrl } from './redact.js';
+import { MASK, maskDeep, maskUrl } from './redact.js';
 
 export interface Environment {
   name: string;
@@ -99,7 +99,8 @@ export function isTimeZone(zone: string): boolean {
 /** The configuration as `opsbot config check` prints it: every secret masked. */
 export function describeConfig(config: Config): unknown {
   const secret = (value: string | undefined) => (value ? MASK : undefined);
-  return {
+  // maskDeep last: whatever URL a later field adds is masked too.
+  return maskDeep({
     ...config,
     slack: {
       ...config.slack,
@@ -109,10 +110,14 @@ export function describeConfig(config: Config): unknown {
     },
     databaseUrl: config.databaseUrl ? maskUrl(config.databaseUrl) : `embedded (${config.dataDir})`,
     redisUrl: config.redisUrl ? maskUrl(config.redisUrl) : 'in-process (single replica only)',
-    environments: config.environments.map((e) => ({ ...e, databaseUrl: e.databaseUrl && maskUrl(e.databaseUrl) })),
+    environments: config.environments.map((e) => ({
+      ...e,
+      baseUrl: e.baseUrl && maskUrl(e.baseUrl),
+      databaseUrl: e.databaseUrl && maskUrl(e.databaseUrl),
+    })),
     drill: { ...config.drill, databaseUrl: config.drill.databaseUrl && maskUrl(config.drill.databaseUrl) },
     access: { ...config.access, databaseUrl: config.access.databaseUrl && maskUrl(config.access.databaseUrl) },
     github: { ...config.github, token: secret(config.github.token) },
     smtp: { ...config.smtp, password: secret(config.smtp.password) },
-  };
+  });
 }

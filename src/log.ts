@@ -1,7 +1,7 @@
-// pino JSON logs: secret-named fields are redacted at any of the first three levels, and every string logged (message,
-// field, error) has URL passwords and token-shaped text masked.
+// pino JSON logs: secret-named fields are redacted at any depth, and every string logged (message, field, error) has
+// URL passwords and token-shaped text masked.
 import { type Logger, pino } from 'pino';
-import { maskSecrets } from './redact.js';
+import { maskDeep, maskSecrets } from './redact.js';
 
 const SECRET_KEYS = [
   'token',
@@ -18,14 +18,6 @@ const SECRET_KEYS = [
   'config.github.token',
 ];
 const SECRET_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
-
-/** Strings inside logged objects, masked; depth-limited, so a large or cyclic object costs little. */
-function maskDeep(value: unknown, extraSecrets: string[], depth = 0): unknown {
-  if (typeof value === 'string') return maskSecrets(value, extraSecrets);
-  if (!value || typeof value !== 'object' || depth > 4 || value instanceof Error) return value;
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item, extraSecrets, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, extraSecrets, depth + 1)]));
-}
 
 export function createLogger(
   level = 'info',

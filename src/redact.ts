@@ -25,3 +25,30 @@ export function maskSecrets(text: string, extraSecrets: readonly (string | undef
   }
   return masked;
 }
+
+// Field names whose values are secrets, whatever their case or nesting.
+export const SECRET_KEY = /token|secret|password|passwd|authorization|api[-_]?key|signature|cookie/i;
+
+/**
+ * A copy of value with every string masked (maskSecrets) and every secret-named field replaced, at any depth;
+ * cycles are cut. For structured things that are shown or stored: logged objects, response bodies, audit params.
+ */
+export function maskDeep(
+  value: unknown,
+  extraSecrets: readonly (string | undefined)[] = [],
+  seen = new WeakSet<object>(),
+): unknown {
+  if (typeof value === 'string') return maskSecrets(value, extraSecrets);
+  if (!value || typeof value !== 'object' || value instanceof Error) return value;
+  if (seen.has(value)) return '[cycle]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, extraSecrets, seen));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== 'object'
+        ? MASK
+        : maskDeep(item, extraSecrets, seen),
+    ]),
+  );
+}

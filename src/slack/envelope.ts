@@ -1,7 +1,8 @@
 // Parses and checks what Slack sends before any listener sees it: a malformed body is a 400, never a crash or a 500.
 import { z } from 'zod';
 
-const id = z.string().min(1).max(255);
+// Slack's ids (users, channels, actions, events) are letters, digits and a little punctuation; anything else is hostile.
+const id = z.string().regex(/^[\w.:-]{1,255}$/, 'is not an id');
 const SlashCommand = z.looseObject({
   command: z.string().regex(/^\/[\w-]{1,31}$/),
   text: z.string().max(4000).default(''),

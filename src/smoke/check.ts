@@ -1,7 +1,7 @@
 // The health checks of one environment, as a plain report: every health path, concurrently, judged by the runbook.
 import type { Environment } from '../config.js';
 import type { Deps } from '../deps.js';
-import { maskSecrets, maskUrl } from '../redact.js';
+import { maskDeep, maskSecrets, maskUrl } from '../redact.js';
 import { fetchWithRetry } from './http.js';
 import { judgeResponse } from './verdict.js';
 
@@ -82,7 +82,8 @@ async function checkPath(baseUrl: string, path: string, deps: SmokeDeps): Promis
     status: result.status,
     reason: judged.reason && maskSecrets(judged.reason),
     // A health body should hold no secrets; masking keeps a careless one out of the run record and Slack.
-    body: judged.body === undefined ? undefined : JSON.parse(maskSecrets(JSON.stringify(judged.body))),
+    // Field by field: masking the serialised text could join two fields into one match and lose data.
+    body: judged.body === undefined ? undefined : maskDeep(judged.body),
     bodyError: judged.bodyError && maskSecrets(judged.bodyError),
     notes: judged.notes.map((note) => maskSecrets(note)),
     headers: judged.headers,

@@ -47,7 +47,9 @@ export function describeFailure(error: unknown, url: URL, timeoutMs: number): { 
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
     return { reason: `TLS certificate problem (${code})`, retryable: false };
   }
-  return { reason: `request failed: ${code ?? (error as Error)?.message ?? String(error)}`, retryable: false };
+  // fetch's own message is just "fetch failed": the cause says what happened ("bad port", a parse error).
+  const cause = (error as { cause?: { message?: string } })?.cause?.message;
+  return { reason: `request failed: ${code ?? cause ?? (error as Error)?.message ?? String(error)}`, retryable: false };
 }
 
 async function fetchOnce(deps: Pick<Deps, 'fetch'>, url: URL, timeoutMs: number): Promise<Fetched> {

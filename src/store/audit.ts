@@ -1,7 +1,7 @@
 // The audit log: append-only, hash-chained audit_events. Each row's hash covers the previous hash and a canonical
 // form of the row, with timestamps in a fixed UTC microsecond format, so the chain survives dump and restore.
 import { createHash } from 'node:crypto';
-import { maskSecrets } from '../redact.js';
+import { maskDeep } from '../redact.js';
 import type { Db } from './db.js';
 import type { Actor } from './runs.js';
 
@@ -58,12 +58,17 @@ export function chainHash(prevHash: string, row: ChainRow): string {
   return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
 }
 
+// A lone half of a surrogate pair: jsonb refuses it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const storable = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD').split('\u0000').join('\\u0000');
+
+/**
+ * Parameters as stored: secrets masked, and text made storable, since jsonb refuses NUL characters and lone
+ * surrogates, and a command whose text jsonb refuses must still leave its event.
+ */
 function redactParams(params: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(
-    JSON.stringify(params, (key, value) => {
-      if (/token|secret|password|authorization/i.test(key)) return '****';
-      return typeof value === 'string' ? maskSecrets(value) : value;
-    }),
+    JSON.stringify(maskDeep(params), (_key, value) => (typeof value === 'string' ? storable(value) : value)),
   );
 }
 
@@ -82,11 +87,11 @@ export function createAudit(db: Db, now: () => Date): Audit {
           at: now()
             .toISOString()
             .replace(/\.(\d{3})Z$/, '.$1000Z'),
-          actor: event.actor?.user ?? null,
-          channel: event.actor?.channel ?? null,
-          action: event.action,
+          actor: event.actor?.user === undefined ? null : storable(event.actor.user),
+          channel: event.actor?.channel === undefined ? null : storable(event.actor.channel),
+          action: storable(event.action),
           params: redactParams(event.params ?? {}),
-          outcome: event.outcome,
+          outcome: storable(event.outcome),
         };
         await tx.query(
           `insert into audit_events (seq, at, actor, channel, action, params, outcome, prev_hash, hash)

@@ -152,6 +152,28 @@ describe('hostile input', () => {
     expect(retry.ms).toBeLessThan(1000);
   });
 
+  it('audits a command whose text jsonb would refuse (a NUL, a lone surrogate), escaped', async () => {
+    const text = 'staging\u0000\uD800';
+    const answer = await bot.slash('/smoke', text, { user: 'U_NUL' });
+    expect(answer.status).toBe(200);
+    const rows = () =>
+      bot.db.query<{ text: string }>("select params->>'text' as text from audit_events where actor = 'U_NUL'");
+    const deadline = Date.now() + 5000;
+    while ((await rows()).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await rows()).toEqual([{ text: 'staging\\u0000\uFFFD' }]);
+  });
+
+  it('refuses ids that are not Slack ids with 400', async () => {
+    const body = new URLSearchParams({
+      command: '/smoke',
+      text: 'help',
+      user_id: 'U1\u0000',
+      channel_id: 'C1',
+    }).toString();
+    expect((await bot.post(body)).status).toBe(400);
+  });
+
   it('refuses a body over 1 MB with 413', async () => {
     const answer = await bot.post(`text=${'x'.repeat(1_100_000)}`);
     expect(answer.status).toBe(413);

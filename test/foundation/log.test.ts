@@ -34,6 +34,16 @@ describe('log redaction', () => {
     expect(text()).toContain('postgres://app:****@db:5432/app');
   });
 
+  it('redacts secret-named fields at any depth and in any case', () => {
+    const { log, text } = capture();
+    log.info(
+      { run: { params: { env: { password: 'deep-pw-8' } } }, req: { headers: { Authorization: 'Bearer cap-9' } } },
+      'x',
+    );
+    log.info({ a: { b: { c: { d: { e: { f: 'postgres://u:deep-url-10@h/db' } } } } } }, 'y');
+    expect(text()).not.toMatch(/deep-pw-8|cap-9|deep-url-10/);
+  });
+
   it('masks the configured secrets wherever they appear', () => {
     const { log, text } = capture(['signing-secret-7']);
     log.info({ note: 'the secret is signing-secret-7' }, 'echo signing-secret-7');

@@ -87,6 +87,7 @@ describe('the opsbot process', () => {
       GITHUB_TOKEN: 'ghp_abcdefghijklmnop1234',
       GITHUB_ORG: 'acme',
       STAGING_DATABASE_URL: 'postgresql://app:stage-pass-789@staging-db/app',
+      STAGING_BASE_URL: 'https://monitor:basic-pass-012@staging.example.com',
     });
     expect(code).toBe(0);
     for (const secret of [
@@ -96,6 +97,7 @@ describe('the opsbot process', () => {
       'smtp-pass-456',
       'ghp_abcdefghijklmnop1234',
       'stage-pass-789',
+      'basic-pass-012',
     ]) {
       expect(stdout).not.toContain(secret);
     }

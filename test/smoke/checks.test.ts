@@ -30,6 +30,14 @@ describe('checkEnvironment', () => {
       },
       '/app/api/ping': { json: { status: 'up' } },
       '/app/api/deep': { json: { status: 'degraded', token: 'xoxb-1234-5678-secretvalue' } },
+      '/fields/healthz': {
+        json: {
+          status: 'ok',
+          cache: 'redis://cache:6379',
+          owner: 'ops@example.com',
+          dsn: 'postgres://app:pw-in-body@db/app',
+        },
+      },
     });
   });
   afterAll(() => app?.stop());
@@ -83,5 +91,15 @@ describe('checkEnvironment', () => {
       ['/api/deep', false, 'status is "degraded"'],
     ]);
     expect(JSON.stringify(report)).not.toContain('secretvalue');
+  });
+
+  it('keeps every field of a stored body while masking the secrets in it', async () => {
+    const report = await check({ STAGING_BASE_URL: `${app.url}/fields`, STAGING_HEALTH_PATHS: '/healthz' });
+    expect(report.checks[0]!.body).toEqual({
+      status: 'ok',
+      cache: 'redis://cache:6379',
+      owner: 'ops@example.com',
+      dsn: 'postgres://app:****@db/app',
+    });
   });
 });
