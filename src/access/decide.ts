@@ -12,7 +12,7 @@ export type DecisionResult =
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'already-decided' | 'requester' | 'reason-required'; review: AccessReview };
 
-type DecideDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'db' | 'audit' | 'log' | 'now'>;
+type DecideDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'db' | 'audit' | 'log' | 'now' | 'hooks'>;
 
 /** Whether actor may approve review at all (before a modal opens): the run's requester may not. */
 export function approvalRefusal(review: AccessReview, actor: Actor): 'already-decided' | 'requester' | undefined {
@@ -38,14 +38,16 @@ export async function decideReview(
   }
   if (!note && (decision === 'flagged' || review.anomalies.length > 0))
     return { ok: false, reason: 'reason-required', review };
-  const decided = await recordDecision(deps.db, reviewId, { decision, by: actor.user, at: deps.now(), note });
-  if (!decided) return { ok: false, reason: 'already-decided', review: (await getReview(deps.db, reviewId)) ?? review };
-  await deps.audit.append({
-    action,
-    actor,
-    params: { reviewId, anomalies: review.anomalies.length, note: note ?? undefined },
-    outcome: decision,
+  // The compare-and-set and its audit event commit together: no decision without its audit entry, nor the reverse.
+  const decided = await deps.db.transaction(async (tx) => {
+    const row = await recordDecision(tx, reviewId, { decision, by: actor.user, at: deps.now(), note });
+    if (!row) return undefined;
+    await deps.hooks['access-review.decided']?.({ reviewId, decision });
+    const params = { reviewId, anomalies: review.anomalies.length, note: note ?? undefined };
+    await deps.audit.append({ action, actor, params, outcome: decision }, tx);
+    return row;
   });
+  if (!decided) return { ok: false, reason: 'already-decided', review: (await getReview(deps.db, reviewId)) ?? review };
   deps.log.info({ reviewId, decision, user: actor.user }, 'access review decided');
   await showDecision(deps, decided);
   return { ok: true, review: decided };
