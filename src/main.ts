@@ -5,6 +5,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
+import { slashCommands } from './blocks/help.js';
 import type { Config } from './config.js';
 import type { Coord } from './coord/coord.js';
 import { localCoord } from './coord/local.js';
@@ -98,6 +99,8 @@ export interface ServiceOptions extends DepsOptions {
   jobs?: Job[];
   /** Extra listeners, registered after opsbot's own (tests use it to reach the global error handler). */
   register?: (app: App, deps: Deps) => void;
+  /** The slash commands those extra listeners handle. */
+  commands?: string[];
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -127,6 +130,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         log: deps.log,
         metrics: deps.metrics,
         routes,
+        knownCommands: [...slashCommands, ...(options.commands ?? [])],
       });
   const identity = botIdentity(deps.chat.client, config.slack.botToken, deps.log);
   const app = new App({

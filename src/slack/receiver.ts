@@ -19,6 +19,8 @@ export interface ReceiverOptions {
   metrics: Metrics;
   /** Other routes on the same server (/healthz, /readyz, /metrics); true when one answered. */
   routes: Route;
+  /** Slash commands opsbot handles: one of these left unanswered failed, and the error handler told the user. */
+  knownCommands: readonly string[];
   now?: () => number;
 }
 
@@ -138,12 +140,14 @@ export class OpsbotReceiver implements Receiver {
     } finally {
       if (command) this.options.metrics.commandSeconds.observe({ command }, (performance.now() - started) / 1000);
     }
-    // Nothing acked: no listener took it (an unknown command, action or callback id). Answer now, not after 3 s.
+    // Nothing acked: no listener took it (an unknown command, action or callback id), or a listener failed before
+    // its ack (the error handler has told the user). Answer now, not after 3 s.
     if (!res.headersSent) {
+      const unknown = command !== undefined && !this.options.knownCommands.includes(command);
       send(
         res,
         200,
-        command ? { response_type: 'ephemeral', text: `opsbot does not know \`${command}\`.` } : undefined,
+        unknown ? { response_type: 'ephemeral', text: `opsbot does not know \`${command}\`.` } : undefined,
       );
     }
   }

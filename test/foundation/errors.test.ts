@@ -11,7 +11,11 @@ describe('a listener that fails', () => {
           await ack();
           throw new Error('connect ECONNREFUSED postgres://app:hunter2@db:5432/app');
         });
+        app.command('/explode-early', async () => {
+          throw new Error('failed before its ack');
+        });
       },
+      commands: ['/explode', '/explode-early'],
     });
   });
   afterAll(() => bot.stop());
@@ -29,5 +33,14 @@ describe('a listener that fails', () => {
     expect(logged?.msg).toBe('listener failed');
     expect(bot.logText()).not.toContain('hunter2');
     expect(bot.logText()).toContain('postgres://app:****@db:5432/app');
+  });
+
+  it('answers a command that failed before its ack with nothing but the error note', async () => {
+    const before = bot.slack.callsOf('response_url').length;
+    const answer = await bot.slash('/explode-early', '');
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('');
+    const notes = await bot.slack.waitFor('response_url', before + 1);
+    expect(notes.at(-1)!.args.text).toMatch(/^Something went wrong in opsbot \(ref e_[a-z0-9]{6}\)/);
   });
 });

@@ -22,6 +22,7 @@ export interface BotOptions {
   fetch?: typeof fetch;
   hooks?: Deps['hooks'];
   register?: ServiceOptions['register'];
+  commands?: string[];
 }
 
 export interface Answer {
@@ -107,6 +108,7 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     fetch: options.fetch,
     hooks: options.hooks,
     register: options.register,
+    commands: options.commands,
   });
   const url = `http://127.0.0.1:${service.port}`;
 
