@@ -1,5 +1,7 @@
 // Publishes a review: the GitHub issue "Weekly Access Review - YYYY-MM-DD" (with GITHUB_REPO), the review message in
 // SLACK_REVIEW_CHANNEL with Approve / Flag issue, and the CSV and JSON files in its thread.
+// It lives here, not in commands/ or jobs/: the job, /access-review and the CLI publish the very same thread, through
+// the deps.chat adapter, never Bolt.
 import { comparedEarlierLines, reviewMessage, reviewTitle } from '../blocks/access.js';
 import { type Locked, withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
