@@ -1,6 +1,7 @@
 // Schedules every job: SCHEDULE_<JOB> overrides its default (`off` disables it), one replica per fire, no overlap,
 // and a run record per execution.
 import cron, { type ScheduledTask } from 'node-cron';
+import { withLock } from './coord/coord.js';
 import type { Deps, Job } from './deps.js';
 import { inFlight } from './settle.js';
 
@@ -15,16 +16,26 @@ export function scheduleFor(job: Job, deps: Pick<Deps, 'config'>): string {
   return deps.config.schedules[job.name] ?? job.defaultSchedule;
 }
 
-/** Runs one job as a recorded run; never throws (a failed job is a run with status error, and a log line). */
+/**
+ * Runs one job as a recorded run; never throws (a failed job is a run with status error, and a log line). node-cron's
+ * noOverlap holds within a process; the job's lock holds across replicas: a fire that finds the previous one still
+ * running anywhere is skipped, and says so.
+ */
 export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<void> {
   const started = performance.now();
   let status = 'passed';
   try {
     const params = slot ? { slot: slot.toISOString() } : {};
-    await deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron', params }, async () => {
-      await job.run(deps);
-      return { verdict: 'passed' };
-    });
+    const locked = await withLock(deps.coord, `job:${job.name}`, { owner: deps.runs.owner }, () =>
+      deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron', params }, async () => {
+        await job.run(deps);
+        return { verdict: 'passed' };
+      }),
+    );
+    if (!locked.ok) {
+      status = 'skipped';
+      deps.log.warn({ job: job.name, holder: locked.holder }, 'job skipped: its previous run is still going');
+    }
   } catch (error) {
     status = 'error';
     deps.log.error({ err: error, job: job.name }, 'job failed');
