@@ -6,6 +6,15 @@ import { localCoord } from '../../src/coord/local.js';
 import { redisCoord } from '../../src/coord/redis.js';
 import { redisPrefix, TEST_REDIS_URL } from '../support/infra.js';
 
+/** Polls check every 10 ms until it holds; fails after 5 s. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const backends: [string, () => Coord][] = [['in-process', () => localCoord()]];
 if (TEST_REDIS_URL) backends.push(['redis', () => redisCoord(TEST_REDIS_URL!, redisPrefix())]);
 
@@ -27,7 +36,7 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
 
   it('lets only the holder release or extend a lock', async () => {
     const first = await coord.tryLock('drill:x', 50, { user: 'U1' });
-    await new Promise((resolve) => setTimeout(resolve, 120)); // let the short lock expire
+    await until(async () => (await coord.lockHolder('drill:x')) === null); // the short lock expires
     const second = await coord.tryLock('drill:x', 10_000, { user: 'U2' });
     expect(second).not.toBeNull();
     expect(await first!.extend(10_000)).toBe(false);
@@ -42,7 +51,7 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
       release = resolve;
     });
     const first = withLock(coord, 'job', { user: 'U1' }, () => gate.then(() => 'done'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(async () => (await coord.lockHolder('job'))?.owner.user === 'U1');
     const second = await withLock(coord, 'job', { user: 'U2' }, async () => 'should not run');
     expect(second).toMatchObject({ ok: false, holder: { owner: { user: 'U1' } } });
     release();
