@@ -23,8 +23,10 @@ export const slackRef = (alertId: string) => `alert:${alertId}`;
 export const emailRef = (alertId: string) => `alert-email:${alertId}`;
 const refOf = (payload: OutboxPayload) => (payload.kind === 'alert.email' ? emailRef : slackRef)(payload.alertId);
 
-// Long enough for the Web API client's own retries (15 s timeout, Retry-After) and an SMTP handshake.
-const CLAIM_MS = 2 * 60_000;
+// Longer than any one delivery can take, or a second replica would claim it mid-call and post twice: the Web API
+// client makes 3 attempts of up to 15 s, each after waiting out Slack's Retry-After (which can reach a minute), plus
+// an SMTP handshake. A delivery cut short by a crash is retried once the claim lapses.
+const CLAIM_MS = 10 * 60_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 export async function enqueue(tx: Db, payload: OutboxPayload, at: Date): Promise<void> {
