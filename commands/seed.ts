@@ -14,6 +14,8 @@ import {
 import type { Deps } from '../src/deps.js';
 import { countSchema, DEFAULT_COUNT, DEFAULT_PREFIX, prefixSchema, SeedForm } from '../src/seed/form.js';
 import { seedDestinations } from '../src/seed/guards.js';
+import type { SeedStep } from '../src/seed/pilots.js';
+import { latestOnly } from '../src/seed/progress.js';
 import { runSeed } from '../src/seed/run.js';
 import { seedEvidenceFiles } from '../src/seed/summary.js';
 import { requireRole } from '../src/slack/authorize.js';
@@ -86,20 +88,24 @@ export function registerSeed(app: App, deps: Deps): void {
     let ref: MessageRef | undefined;
     let target = '';
     const progress = { env, prefix, count, user: actor.user };
+    // Sent outside the seed's transaction, one at a time, newest state first: a slow Slack delays the message only.
+    // A Slack hiccup must not fail the seed either: progress is best effort, the result is posted at the end.
+    const updates = latestOnly<SeedStep[]>(
+      async (steps) => {
+        if (ref) await deps.chat.update(ref, seedProgressMessage({ ...progress, target, steps }));
+      },
+      (err) => deps.log.warn({ err }, 'seed progress update failed'),
+    );
     const outcome = await runSeed(form.data, actor, 'slash', deps, {
       async onStart(runId, seedTarget) {
         target = seedTarget.masked;
         ref = await deps.chat.post(actor.channel, seedProgressMessage({ ...progress, target, steps: [] }));
         await deps.runs.setMessage(runId, ref);
       },
-      async onProgress(steps) {
-        // A Slack hiccup must not roll back the seed: progress is best effort, the result is posted at the end.
-        if (ref)
-          await deps.chat
-            .update(ref, seedProgressMessage({ ...progress, target, steps }))
-            .catch((err: unknown) => deps.log.warn({ err }, 'seed progress update failed'));
-      },
+      onProgress: (steps) => updates.push(steps),
     });
+    // The result replaces the progress: a waiting update is dropped, the one on its way lands before the result.
+    await updates.close();
     if (outcome.outcome === 'refused') return void (await tell(seedRefusalText(env, outcome.reason)));
     if (outcome.outcome === 'busy') return void (await tell(seedBusyText(env, outcome.holder)));
     const { runId, report } = outcome;

@@ -54,6 +54,15 @@ export function describeDatabaseUrl(url: string): Omit<SeedTarget, 'env' | 'url'
   };
 }
 
+/** The password pg would send (the URL's own, or `?password=`), so error text can be scrubbed of it. */
+export function passwordOf(url: string): string | undefined {
+  try {
+    return parse(url).password || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A query parameter that pg ignores but libpq (psql, pg_dump) obeys: the URL would name two destinations. */
 function ambiguousParameter(url: string): string | undefined {
   try {

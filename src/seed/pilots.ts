@@ -1,13 +1,15 @@
-// seedPilots: the runbook's five steps against one target database, in one transaction, as a plain SeedReport.
-// It does not check the guards: callers run checkSeedTarget first (tests may call it on any throw-away database).
+// seedPilots: the runbook's five steps against one target database as a plain SeedReport. Steps 1, 2, 4 and 5 share
+// one transaction; step 3 (the test email) runs after it commits. It does not check the guards: callers run
+// checkSeedTarget first (tests may call it on any throw-away database).
 import type { Deps } from '../deps.js';
 import { maskSecrets, maskUrl } from '../redact.js';
-import type { Db } from '../store/db.js';
 import { postgresDb } from '../store/postgres.js';
 import { tenantIds } from './data.js';
-import { applyPilotSchema, countPilotTables, pilotSchemaVersion } from './schema.js';
+import { passwordOf } from './guards.js';
+import { applyPilotSchema } from './schema.js';
 import { rollupDay, type ShadowReport, shadowReports } from './shadow.js';
 import { seedTenantsAndData, testNotifications } from './steps.js';
+import { summariseTarget } from './summary.js';
 import type { UpsertCounts } from './upsert.js';
 
 export type SeedStepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'warning' | 'failed';
@@ -46,8 +48,11 @@ export interface SeedOptions {
   prefix: string;
   count: number;
   env?: string;
-  /** Called whenever a step starts or ends, with every step's state (the progress message). */
-  onProgress?: (steps: SeedStep[]) => Promise<void> | void;
+  /**
+   * Called whenever a step starts or ends, with every step's state (the progress message). Never awaited: the
+   * transaction must not wait on Slack, so the caller queues what it sends (latestOnly in progress.ts).
+   */
+  onProgress?: (steps: SeedStep[]) => void;
   /** Called with each log line as it is written (the CLI prints them). */
   onLog?: (line: string) => void;
 }
@@ -91,17 +96,32 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
     report.log.push(line);
     options.onLog?.(line);
   };
-  const progress = async () => options.onProgress?.(steps.map((s) => ({ ...s })));
+  // Never awaited, and best effort: a failing async receiver is logged rather than left as an unhandled rejection.
+  const progress = () => {
+    const warn = (err: unknown) => deps.log?.warn({ err }, 'seed progress failed');
+    try {
+      const sent: unknown = options.onProgress?.(steps.map((s) => ({ ...s })));
+      if (sent instanceof Promise) sent.catch(warn);
+    } catch (err) {
+      warn(err);
+    }
+  };
   let current = steps[0]!;
-  async function step(number: number, work: () => Promise<Pick<SeedStep, 'status' | 'detail'>>): Promise<void> {
+  async function step(
+    number: number,
+    work: () => Promise<Pick<SeedStep, 'status' | 'detail'>>,
+    note = '',
+  ): Promise<void> {
     current = steps[number - 1]!;
     current.status = 'running';
-    log(`\n📝 Step ${number}: ${current.title}...`);
-    await progress();
+    log(`\n📝 Step ${number}: ${current.title}${note}...`);
+    progress();
     const at = performance.now();
+    // Test seam: a fault at the start of any step.
+    await deps.hooks?.['seed.step']?.({ step: number });
     const outcome = await work();
     Object.assign(current, outcome, { durationMs: Math.round(performance.now() - at) });
-    await progress();
+    progress();
   }
 
   for (const line of [
@@ -117,6 +137,10 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
     log(line);
 
   const db = postgresDb(targetUrl, 2);
+  const notifications = steps[2]!;
+  // Mail waits for the commit, so no email announces a seed that then rolls back; the runbook's numbering stays.
+  notifications.detail = 'runs after the commit';
+  let committed = false;
   try {
     await db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [SEED_ADVISORY_LOCK]);
@@ -130,7 +154,6 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
         };
       });
       await step(2, () => seedTenantsAndData(tx, report, day, log, deps));
-      await step(3, () => testNotifications(report, deps, log));
       await step(4, async () => {
         report.shadowReports = await shadowReports(tx, tenants, day);
         log(`✅ Generated ${report.shadowReports.length} shadow reports (7 days to ${day})`);
@@ -143,39 +166,37 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
         return { status: 'done', detail: `${day}, ${rows} rows` };
       });
     });
+    committed = true;
+    log('\n✅ Committed: steps 1, 2, 4 and 5 are in the database.');
   } catch (error) {
-    const reason = maskSecrets(error instanceof Error ? error.message : String(error), [safePassword(targetUrl)]);
+    const reason = maskSecrets(error instanceof Error ? error.message : String(error), [passwordOf(targetUrl)]);
     Object.assign(current, { status: 'failed', detail: reason });
     report.verdict = 'failed';
     report.failure = { step: current.number, title: current.title, reason };
     report.shadowReports = [];
     log(`❌ Step ${current.number} (${current.title}) failed: ${reason}`);
     log('Nothing was written: the transaction was rolled back.');
-    await progress();
+    notifications.detail = 'not run: nothing was committed';
+    progress();
   }
-  await summarise(db, report, log);
+  if (committed) {
+    try {
+      await step(
+        3,
+        () => testNotifications(report, deps, log),
+        ' (after the commit, so a rolled-back seed sends none)',
+      );
+    } catch (error) {
+      const reason = maskSecrets(error instanceof Error ? error.message : String(error));
+      Object.assign(notifications, { status: 'warning', detail: `failed: ${reason}; the seed is committed` });
+      log(`⚠️  Step 3 (Notifications) failed: ${reason}. The seed itself is committed.`);
+      progress();
+    }
+  }
+  await summariseTarget(db, report, log);
   await db.close();
   report.finishedAt = now().toISOString();
   log(`\n${RULE}\n${report.verdict === 'passed' ? 'SEED COMPLETE' : 'SEED FAILED'}\n${RULE}`);
   deps.log?.info({ env: options.env, verdict: report.verdict, tenants: tenants.length }, 'seed finished');
   return report;
-}
-
-async function summarise(db: Db, report: SeedReport, log: (line: string) => void): Promise<void> {
-  try {
-    report.summary = await countPilotTables(db);
-    report.schemaVersion = await pilotSchemaVersion(db);
-    log(`\nTable row counts: ${report.summary.map((t) => `${t.table} ${t.rows}`).join(', ') || 'no pilot tables'}`);
-    log(`Schema version: ${report.schemaVersion ?? 'none'}`);
-  } catch (error) {
-    log(`⚠️  Could not count the tables: ${maskSecrets((error as Error).message)}`);
-  }
-}
-
-function safePassword(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -18,7 +18,8 @@ export type SeedOutcome =
 export interface SeedCallbacks {
   /** After the lock and the run record, before anything is written (post the progress message here). */
   onStart?: (runId: string, target: SeedTarget) => Promise<void>;
-  onProgress?: (steps: SeedStep[]) => Promise<void> | void;
+  /** Never awaited (see SeedOptions.onProgress): queue the update and return. */
+  onProgress?: (steps: SeedStep[]) => void;
   onLog?: (line: string) => void;
 }
 type RunSeedDeps = Pick<Deps, 'config' | 'coord' | 'runs' | 'audit' | 'now' | 'mail' | 'hooks' | 'log'>;

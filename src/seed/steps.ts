@@ -51,7 +51,7 @@ export async function testNotifications(report: SeedReport, deps: SeedDeps, log:
   try {
     await deps.mail.send({
       subject: `opsbot: seed pilots test email (${report.env ?? 'target'})`,
-      text: `This is the test email of a pilot seed into ${report.target}: ${report.tenants.join(', ')}.`,
+      text: `This is the test email of a pilot seed into ${report.target}, sent after it committed: ${report.tenants.join(', ')}.`,
     });
     log(`✅ Test email sent to ${deps.mail.alertTo}`);
     return { status: 'done' as const, detail: `test email sent to ${deps.mail.alertTo}` };

@@ -1,8 +1,11 @@
 // The seed's evidence as files and text: seed_log.txt, db_summary.txt and the shadow reports JSON (uploaded to the
 // thread, printed by the CLI), and the dry run's plan.
+import { maskSecrets } from '../redact.js';
+import type { Db } from '../store/db.js';
 import { plannedRowCounts } from './data.js';
 import type { GuardVerdict } from './guards.js';
 import type { SeedReport } from './pilots.js';
+import { countPilotTables, pilotSchemaVersion } from './schema.js';
 
 const LINE = '-'.repeat(40);
 
@@ -25,6 +28,18 @@ export function dbSummaryText(report: Pick<SeedReport, 'target' | 'summary' | 's
     '',
     `Schema Version: ${report.schemaVersion ?? 'none (the pilot schema is not there)'}`,
   ].join('\n');
+}
+
+/** Counts every pilot table of the target into the report and its log; a failure to count is logged, not thrown. */
+export async function summariseTarget(db: Db, report: SeedReport, log: (line: string) => void): Promise<void> {
+  try {
+    report.summary = await countPilotTables(db);
+    report.schemaVersion = await pilotSchemaVersion(db);
+    log(`\nTable row counts: ${report.summary.map((t) => `${t.table} ${t.rows}`).join(', ') || 'no pilot tables'}`);
+    log(`Schema version: ${report.schemaVersion ?? 'none'}`);
+  } catch (error) {
+    log(`⚠️  Could not count the tables: ${maskSecrets((error as Error).message)}`);
+  }
 }
 
 export function seedLogText(report: Pick<SeedReport, 'log'>): string {

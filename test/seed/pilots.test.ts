@@ -41,6 +41,19 @@ describeWithPostgres('seedPilots', () => {
     expect(report.summary).toContainEqual({ table: 'transactions', rows: 120 });
   });
 
+  it('commits without waiting for progress updates that are still on their way', async () => {
+    const seen: string[] = [];
+    // A progress receiver that never answers, as Slack does when it hangs: seeding must not wait for it.
+    const onProgress = (steps: { number: number; status: string }[]) => {
+      seen.push(steps.map((s) => s.status).join(','));
+      return new Promise<void>(() => {});
+    };
+    const report = await seedPilots(target.urlWithPassword, { prefix: 'hang', count: 1, onProgress }, { now });
+    expect(report.verdict).toBe('passed');
+    expect(await target.query("select id from tenants where id like 'hang-%'")).toEqual([{ id: 'hang-smb-001' }]);
+    expect(seen.at(-1)).toBe('done,done,skipped,done,done');
+  }, 30_000);
+
   it('reports a database it cannot reach as step 1 failing, without the password, and leaves others alone', async () => {
     const before = await fingerprint(target);
     const missing = new URL(urlFor('opsbot_does_not_exist'));
