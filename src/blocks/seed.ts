@@ -71,7 +71,8 @@ export function seedConfirmModal(input: SeedModalInput): ModalView {
     blocks: [
       section(
         'Seeds pilot tenants and their demo data. Every tenant gets *autopost off* and *threshold 0.90*; ' +
-          'running it again with the same prefix and count changes no counts.',
+          'running it again with the same prefix and count on the same (UTC) day changes no counts; ' +
+          "a later day adds that day's rollup row per tenant and moves the demo dates to it.",
       ),
       section(cut(`*Where it writes*\n${input.destinations.map(destinationLine).join('\n')}`, 2900)),
       {

@@ -8,12 +8,13 @@ import { countsOf, createTarget, fingerprint, PASSWORD, PILOT_TABLES } from './h
 describeWithPostgres('seedPilots', () => {
   let target: Awaited<ReturnType<typeof createTarget>>;
   let twin: Awaited<ReturnType<typeof createTarget>>;
+  let days: Awaited<ReturnType<typeof createTarget>>;
   const now = () => new Date('2026-03-10T09:30:00Z');
   beforeAll(async () => {
-    [target, twin] = await Promise.all([createTarget('pilots'), createTarget('twin')]);
+    [target, twin, days] = await Promise.all([createTarget('pilots'), createTarget('twin'), createTarget('days')]);
   });
   afterAll(async () => {
-    await Promise.all([target?.drop(), twin?.drop()]);
+    await Promise.all([target?.drop(), twin?.drop(), days?.drop()]);
   });
 
   it('writes the same rows into two databases on the same day', async () => {
@@ -53,6 +54,25 @@ describeWithPostgres('seedPilots', () => {
     expect(await target.query("select id from tenants where id like 'hang-%'")).toEqual([{ id: 'hang-smb-001' }]);
     expect(seen.at(-1)).toBe('done,done,skipped,done,done');
   }, 30_000);
+
+  it("on a later day moves the demo dates and adds that day's rollup row per tenant; other counts stay", async () => {
+    const seed = (day: string) =>
+      seedPilots(days.urlWithPassword, { prefix: 'pilot', count: 2 }, { now: () => new Date(`${day}T09:30:00Z`) });
+    const newest = async () =>
+      (await days.query<{ d: string }>('select max(posted_on)::text as d from transactions'))[0]?.d;
+    await seed('2026-03-10');
+    const first = await countsOf(days, PILOT_TABLES);
+    await seed('2026-03-10');
+    expect(await countsOf(days, PILOT_TABLES)).toEqual(first);
+    expect(await newest()).toBe('2026-03-10');
+    await seed('2026-03-11');
+    expect(await countsOf(days, PILOT_TABLES)).toEqual({ ...first, analytics_daily: first.analytics_daily! + 2 });
+    expect(await newest()).toBe('2026-03-11');
+    expect(await days.query('select distinct day::text from analytics_daily order by 1')).toEqual([
+      { day: '2026-03-10' },
+      { day: '2026-03-11' },
+    ]);
+  });
 
   it('reports a database it cannot reach as step 1 failing, without the password, and leaves others alone', async () => {
     const before = await fingerprint(target);
