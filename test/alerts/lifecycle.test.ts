@@ -108,6 +108,15 @@ describe('alert lifecycle', () => {
     await runJob(janitorJob, bot.deps);
     await bot.action({ actionId: 'alert.acknowledge', value: alert!.id, user: 'U_ONCALL', channel: 'C_ALERTS' });
     await bot.slack.waitFor('chat.update', 1, 10_000);
+    // The acknowledgement's own delivery may still be marking its item when chat.update is seen: let it finish.
+    await vi.waitFor(
+      async () => {
+        expect(await bot.db.query('select count(*)::int as n from outbox where claimed_until is not null')).toEqual([
+          { n: 0 },
+        ]);
+      },
+      { timeout: 10_000 },
+    );
     now = new Date(now.getTime() + 5 * 60_000);
     await runJob(janitorJob, bot.deps);
     const replies = bot.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts);
