@@ -78,3 +78,17 @@ export async function nextCall(bot: Bot, method: string, action: () => Promise<u
 }
 
 export { PILOT_TABLES };
+
+/** What one run of 3 tenants leaves, by the issue's numbers: per tenant 2 users, 24 transactions with a journal entry
+ * each, 4 rules, 1 audit_log row, 6 receipts with 6 fields each, 1 rollup row. */
+export const ONE_RUN = {
+  tenants: 3,
+  users: 6,
+  transactions: 72,
+  journal_entries: 72,
+  rules: 12,
+  audit_log: 3,
+  receipts: 18,
+  receipt_fields: 108,
+  analytics_daily: 3,
+};

@@ -5,19 +5,7 @@ import { type Bot, startBot } from '../support/bot.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
-import { countsOf, createTarget, OPERATOR, PASSWORD, PILOT_TABLES, submitSeed } from './helpers.js';
-
-const ONE_RUN = {
-  tenants: 3,
-  users: 6,
-  transactions: 72,
-  journal_entries: 72,
-  rules: 12,
-  audit_log: 3,
-  receipts: 18,
-  receipt_fields: 108,
-  analytics_daily: 3,
-};
+import { countsOf, createTarget, ONE_RUN, OPERATOR, PASSWORD, PILOT_TABLES, submitSeed } from './helpers.js';
 
 describeWithPostgres('/seed pilots with I_UNDERSTAND', () => {
   let bot: Bot;
