@@ -1,11 +1,12 @@
 // /smoke [env]: runs one environment's health checks and posts the result in the channel. A second /smoke of the
-// same environment while one runs joins it (in this process; another replica would run its own, harmless: GETs).
+// same environment while one runs joins it: in this process through SingleFlight, across replicas through a lock.
 import type { App, RespondFn } from '@slack/bolt';
 import { smokeResultMessage, smokeUsage } from '../src/blocks/smoke.js';
 import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { slackErrorCode } from '../src/slack/chat.js';
-import { checkEnvironment, type SmokeReport, smokeProblem } from '../src/smoke/check.js';
+import { type SmokeReport, smokeProblem } from '../src/smoke/check.js';
+import { runOrJoinSmoke, type SharedRun } from '../src/smoke/shared-run.js';
 import { SingleFlight } from '../src/smoke/single-flight.js';
 
 interface Rider {
@@ -28,14 +29,21 @@ export function parseSmokeText(text: string, environments: readonly Environment[
   return env ? { env } : { usage: smokeUsage(environments, `\`${name}\` is not a configured environment.`) };
 }
 
-async function postResults(deps: Deps, riders: Rider[], report: SmokeReport, runId: string): Promise<void> {
+/** ownRun: false when the run is another replica's, which keeps its own message on the run record. */
+async function postResults(
+  deps: Deps,
+  riders: Rider[],
+  report: SmokeReport,
+  runId: string,
+  ownRun: boolean,
+): Promise<void> {
   const channels = [...new Set(riders.map((rider) => rider.channel))];
   for (const channel of channels) {
     const here = riders.filter((rider) => rider.channel === channel);
     const message = smokeResultMessage(report, runId, [...new Set(here.map((rider) => rider.user))]);
     try {
       const ref = await deps.chat.post(channel, message);
-      if (channel === riders[0]!.channel) await deps.runs.setMessage(runId, ref);
+      if (ownRun && channel === riders[0]!.channel) await deps.runs.setMessage(runId, ref);
     } catch (error) {
       // Where the bot is not a member (or chat.postMessage fails), the slash command's response_url still works.
       deps.log.warn(
@@ -48,7 +56,7 @@ async function postResults(deps: Deps, riders: Rider[], report: SmokeReport, run
 }
 
 export function registerSmoke(app: App, deps: Deps): void {
-  const flights = new SingleFlight<{ runId: string; report: SmokeReport }, Rider>();
+  const flights = new SingleFlight<SharedRun, Rider>();
 
   app.command('/smoke', async ({ command, ack, respond }) => {
     const parsed = parseSmokeText(command.text, deps.config.environments);
@@ -73,22 +81,31 @@ export function registerSmoke(app: App, deps: Deps): void {
       });
       return;
     }
-    const flight = flights.join(env.name, { ...actor, respond }, () =>
-      deps.runs.track({ kind: 'smoke', env: env.name, trigger: 'slash', actor }, () => checkEnvironment(env, deps)),
-    );
-    const { runId, report } = await flight.result;
+    // Whether another replica is checking env needs the lock, so that is known only after the ack: a second note.
+    const joinNote = (startedBy: string) =>
+      respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `Checking ${env.name}… (joining the check <@${startedBy}> started)`,
+      }).then(
+        () => {},
+        // Only a courtesy: the result still comes, so a failed note is logged rather than failing the request.
+        (error) => deps.log.warn({ env: env.name, reason: slackErrorCode(error) }, 'smoke join note not sent'),
+      );
+    const flight = flights.join(env.name, { ...actor, respond }, () => runOrJoinSmoke(env, actor, deps, joinNote));
+    const { runId, report, joinedUser } = await flight.result;
     await deps.audit.append({
       action: 'smoke.run',
       actor,
-      params: { env: env.name, runId, joined: flight.joined },
+      params: { env: env.name, runId, joined: flight.joined || joinedUser !== undefined },
       outcome: report.verdict,
     });
     if (!flight.joined) {
-      await postResults(deps, flight.riders, report, runId);
+      await postResults(deps, flight.riders, report, runId, joinedUser === undefined);
       deps.log
         .child({ runId, command: '/smoke', user: actor.user })
         .info(
-          { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length },
+          { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length, joinedUser },
           'smoke finished',
         );
     }
