@@ -101,18 +101,9 @@ async function evidence(
 }
 
 export const accessCli: CliCommand = async (args, io) => {
-  const parsed = parseCliArgs(
-    args,
-    { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    USAGE,
-    io,
-  );
-  if (!parsed) return EXIT.usage;
+  const parsed = parseCliArgs(args, { out: { type: 'string' }, json: { type: 'boolean' } }, USAGE, io, HELP);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.ok;
-  }
   const [sub, ...rest] = positionals;
   const problem = usageProblem(sub, rest);
   if (problem) {

@@ -25,20 +25,37 @@ export function cliConfig(io: CliIo, options: { requireSlack?: boolean } = {}): 
   }
 }
 
-/** node:util parseArgs with errors turned into a usage message instead of a stack trace. */
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+export interface CliArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
 
+/**
+ * node:util parseArgs with `--help`/`-h` for every subcommand, and errors turned into a usage message instead of a
+ * stack trace. Returns the exit code when it has already answered (help printed: 0; bad arguments: 2).
+ */
 export function parseCliArgs(
   args: string[],
   options: OptionSpec,
   usage: string,
   io: CliIo,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } | undefined {
+  help = `Usage: ${usage}`,
+): CliArgs | number {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      io.out(help);
+      return EXIT.ok;
+    }
+    return { values: values as CliArgs['values'], positionals };
   } catch (error) {
     io.err(`${(error as Error).message}\nUsage: ${usage}`);
-    return undefined;
+    return EXIT.usage;
   }
 }

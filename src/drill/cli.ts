@@ -47,8 +47,9 @@ async function withDeps(config: Config, io: CliIo, fn: (deps: Deps) => Promise<n
 
 const backup: CliCommand = async (args, io) => {
   const parsed = parseCliArgs(args, { json: { type: 'boolean' } }, 'opsbot backup [env] [--json]', io);
-  const config = parsed && cliConfig(io);
-  if (!parsed || !config) return EXIT.usage;
+  if (typeof parsed === 'number') return parsed;
+  const config = cliConfig(io);
+  if (!config) return EXIT.usage;
   const names = parsed.positionals.length ? parsed.positionals : config.backup.environments;
   if (names.length === 0) {
     io.err(
@@ -86,8 +87,9 @@ const backup: CliCommand = async (args, io) => {
 
 const restore: CliCommand = async (args, io) => {
   const parsed = parseCliArgs(args, { json: { type: 'boolean' } }, 'opsbot drill restore [env|history] [--json]', io);
-  const config = parsed && cliConfig(io);
-  if (!parsed || !config) return EXIT.usage;
+  if (typeof parsed === 'number') return parsed;
+  const config = cliConfig(io);
+  if (!config) return EXIT.usage;
   if (parsed.positionals.length > 1) {
     io.err(`Give one environment.\nUsage:\n${USAGE}`);
     return EXIT.usage;
@@ -134,7 +136,7 @@ const restore: CliCommand = async (args, io) => {
 
 const evidence: CliCommand = async (args, io) => {
   const parsed = parseCliArgs(args, { out: { type: 'string' } }, 'opsbot drill evidence <YYYY-Qn> [--out DIR]', io);
-  if (!parsed) return EXIT.usage;
+  if (typeof parsed === 'number') return parsed;
   const quarter = parseQuarter(parsed.positionals[0] ?? '');
   if (!quarter || parsed.positionals.length !== 1) {
     io.err(

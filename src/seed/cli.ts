@@ -24,17 +24,13 @@ export const seedCli: CliCommand = async (args, io) => {
       count: { type: 'string' },
       confirm: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
     io,
+    HELP,
   );
-  if (!parsed) return EXIT.usage;
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.ok;
-  }
   if (positionals[0] !== 'pilots' || positionals.length > 1) {
     io.err(`${positionals.length ? `\`${positionals.join(' ')}\` is not a seed command. ` : ''}Usage: ${USAGE}`);
     return EXIT.usage;

@@ -15,12 +15,8 @@ export function smokeText(report: SmokeReport): string {
 }
 
 export const smokeCli: CliCommand = async (args, io) => {
-  const parsed = parseCliArgs(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, USAGE, io);
-  if (!parsed) return EXIT.usage;
-  if (parsed.values.help) {
-    io.out(`Usage: ${USAGE}`);
-    return EXIT.ok;
-  }
+  const parsed = parseCliArgs(args, { json: { type: 'boolean' } }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length > 1) {
     io.err(`Give one environment, not ${parsed.positionals.length}.\nUsage: ${USAGE}`);
     return EXIT.usage;

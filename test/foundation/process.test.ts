@@ -105,8 +105,20 @@ describe('the opsbot process', () => {
     expect(stdout).toContain('Configuration OK.');
   });
 
-  it('answers --help and refuses an unknown command with exit 2', async () => {
+  it('answers --help, on every subcommand too, and refuses an unknown command with exit 2', async () => {
     expect((await runOpsbot(['--help'], {})).stdout).toContain('audit verify');
+    for (const subcommand of [
+      ['smoke'],
+      ['seed'],
+      ['backup'],
+      ['drill', 'restore'],
+      ['drill', 'evidence'],
+      ['access-review'],
+    ]) {
+      const help = await runOpsbot([...subcommand, '--help'], {});
+      expect(help.code, subcommand.join(' ')).toBe(0);
+      expect(help.stdout, subcommand.join(' ')).toContain(`opsbot ${subcommand.join(' ')}`);
+    }
     const unknown = await runOpsbot(['frobnicate'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command `frobnicate`');
