@@ -29,5 +29,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # tini forwards SIGTERM to node, which stops taking work, stops the scheduler, marks in-flight runs, closes pools.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/cli.js", "serve"]
+CMD ["node", "dist/cli/main.js", "serve"]
 STOPSIGNAL SIGTERM

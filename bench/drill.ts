@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { takeBackup } from '../src/backup/backup.js';
 import { loadConfig } from '../src/config.js';
-import { takeBackup } from '../src/drill/backup.js';
 import { runDrill } from '../src/drill/drill.js';
-import { resolveTarget } from '../src/drill/target.js';
 import { createLogger } from '../src/log.js';
-import { buildDeps, closeDeps } from '../src/main.js';
+import { resolveTarget } from '../src/targets/target.js';
+import { buildDeps, closeDeps } from '../src/wiring.js';
 import type { BenchResult } from './run.js';
 
 const exec = promisify(execFile);

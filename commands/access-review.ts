@@ -4,13 +4,19 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { approvalRefusal, type DecisionResult, decideReview } from '../src/access/decide.js';
 import { buildEvidence, parseQuarter } from '../src/access/evidence.js';
-import { publishEvidence } from '../src/access/evidence-files.js';
 import { getReview, latestReview } from '../src/access/store.js';
-import { runAndPublishReview } from '../src/access/thread.js';
-import { accessIds, alreadyDecidedText, approveModal, flagModal, latestReviewText } from '../src/blocks/access.js';
-import { usageText } from '../src/blocks/help.js';
-import { utcTime } from '../src/blocks/kit.js';
 import type { Deps } from '../src/deps.js';
+import { publishEvidence } from '../src/publish/access-evidence.js';
+import { runAndPublishReview } from '../src/publish/access-thread.js';
+import {
+  accessIds,
+  alreadyDecidedText,
+  approveModal,
+  flagModal,
+  latestReviewText,
+} from '../src/render/blocks/access.js';
+import { usageText } from '../src/render/blocks/help.js';
+import { utcTime } from '../src/render/blocks/kit.js';
 import { requireRole } from '../src/slack/authorize.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 import type { Actor } from '../src/store/runs.js';

@@ -2,9 +2,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { acknowledgeAlert } from '../src/alerts/acknowledge.js';
 import { findAlert } from '../src/alerts/store.js';
-import { alertIds } from '../src/blocks/alert.js';
-import { utcTime } from '../src/blocks/kit.js';
 import type { Deps } from '../src/deps.js';
+import { alertIds } from '../src/render/blocks/alert.js';
+import { utcTime } from '../src/render/blocks/kit.js';
 
 export function registerAlerts(app: App, deps: Deps): void {
   // No role is required: whoever can see the alert channel is who responds to alerts, and an on-call engineer who

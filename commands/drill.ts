@@ -1,22 +1,22 @@
 // /drill restore [env|history]: restores env's newest backup into a throw-away database and proves it, as one
 // progress message in the channel that ends in the verdict, with the evidence report (.txt, .json) in its thread.
 import type { App } from '@slack/bolt';
+import type { Deps } from '../src/deps.js';
+import { recentDrills } from '../src/drill/history.js';
+import { initialPhases } from '../src/drill/report.js';
+import { drillUnderLock } from '../src/drill/session.js';
+import { maskUrl } from '../src/redact.js';
 import {
   busyTextFor,
   drillHistoryText,
   drillProgressMessage,
   drillResultMessage,
   drillUsage,
-} from '../src/blocks/drill.js';
-import type { Deps } from '../src/deps.js';
-import { recentDrills } from '../src/drill/history.js';
-import { initialPhases } from '../src/drill/report.js';
-import { drillReportText, evidenceBaseName } from '../src/drill/report-text.js';
-import { drillUnderLock } from '../src/drill/session.js';
-import { type DrillTarget, drillableNames, resolveTarget } from '../src/drill/target.js';
-import { maskUrl } from '../src/redact.js';
+} from '../src/render/blocks/drill.js';
+import { drillReportText, evidenceBaseName } from '../src/render/text/drill.js';
 import { requireRole } from '../src/slack/authorize.js';
 import type { MessageRef } from '../src/slack/chat.js';
+import { type DrillTarget, drillableNames, resolveTarget } from '../src/targets/target.js';
 
 type Parsed = { usage: string } | { history: true } | { target: DrillTarget };
 

@@ -2,7 +2,8 @@
 // as one progress message in the channel, with the seed log and shadow reports in its thread.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { usageText } from '../src/blocks/help.js';
+import type { Deps } from '../src/deps.js';
+import { usageText } from '../src/render/blocks/help.js';
 import {
   seedBusyText,
   seedConfirmModal,
@@ -10,8 +11,7 @@ import {
   seedProgressMessage,
   seedRefusalText,
   seedResultMessage,
-} from '../src/blocks/seed.js';
-import type { Deps } from '../src/deps.js';
+} from '../src/render/blocks/seed.js';
 import { countSchema, DEFAULT_COUNT, DEFAULT_PREFIX, prefixSchema, SeedForm } from '../src/seed/form.js';
 import { seedDestinations } from '../src/seed/guards.js';
 import type { SeedStep } from '../src/seed/pilots.js';

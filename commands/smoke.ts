@@ -1,9 +1,9 @@
 // /smoke [env]: runs one environment's health checks and posts the result in the channel. A second /smoke of the
 // same environment while one runs joins it: in this process through SingleFlight, across replicas through a lock.
 import type { App, RespondFn } from '@slack/bolt';
-import { smokeResultMessage, smokeUsage } from '../src/blocks/smoke.js';
 import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
+import { smokeResultMessage, smokeUsage } from '../src/render/blocks/smoke.js';
 import { slackErrorCode } from '../src/slack/chat.js';
 import { type SmokeReport, smokeProblem } from '../src/smoke/check.js';
 import { runOrJoinSmoke, type SharedRun } from '../src/smoke/shared-run.js';

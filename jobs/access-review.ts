@@ -1,6 +1,7 @@
 // Sundays 02:00 UTC (the runbook's Weekly Access Snapshot): a review posted for the reviewers in SLACK_REVIEW_CHANNEL.
-import { runAndPublishReview } from '../src/access/thread.js';
+
 import type { Job } from '../src/deps.js';
+import { runAndPublishReview } from '../src/publish/access-thread.js';
 
 export const accessReviewJob: Job = {
   name: 'access-review',

@@ -4,8 +4,8 @@ import { observeAlert } from '../src/alerts/observe.js';
 import type { Deps, Job } from '../src/deps.js';
 import { backupObservation, refusedObservation } from '../src/drill/alert.js';
 import { backupUnderLock, busyText } from '../src/drill/session.js';
-import { resolveTarget } from '../src/drill/target.js';
 import { maskSecrets } from '../src/redact.js';
+import { resolveTarget } from '../src/targets/target.js';
 
 // A monthly drill of a big database may hold the environment's lock for a while: wait rather than skip a night.
 const LOCK_WAIT_MS = 60 * 60_000;

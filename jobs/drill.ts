@@ -5,8 +5,8 @@ import { observeAlert } from '../src/alerts/observe.js';
 import type { Deps, Job } from '../src/deps.js';
 import { drillObservation, refusedObservation } from '../src/drill/alert.js';
 import { busyText, drillUnderLock } from '../src/drill/session.js';
-import { resolveTarget } from '../src/drill/target.js';
 import { maskSecrets } from '../src/redact.js';
+import { resolveTarget } from '../src/targets/target.js';
 
 // The nightly backup at 09:00 may still run at 09:30 on a big database: wait for it, then drill what it took.
 const LOCK_WAIT_MS = 60 * 60_000;

@@ -1,9 +1,10 @@
 // Every minute: marks runs whose process died as interrupted (and says so on their message), drops drill databases
 // left behind, sends alert reminders, retries the outbox. Each task runs even when another one fails.
-import { deliverOutbox } from '../src/alerts/deliver.js';
+
 import { remindAlerts } from '../src/alerts/remind.js';
 import type { Deps, Job } from '../src/deps.js';
 import { dropLeftoverDrillDatabases } from '../src/drill/ephemeral.js';
+import { deliverOutbox } from '../src/publish/alert-delivery.js';
 import { interruptStaleRuns } from '../src/store/runs.js';
 
 async function interruptDeadRuns(deps: Deps): Promise<void> {

@@ -1,9 +1,9 @@
 // Mondays 08:00 UTC (the runbook's Compliance Posture Check): GitHub org 2FA, through the alert lifecycle.
 import { observeAlert } from '../src/alerts/observe.js';
-import { postureAlert } from '../src/blocks/posture.js';
 import type { Job } from '../src/deps.js';
 import { checkGithubPosture } from '../src/posture/check.js';
 import { reportScopeProblemOnce } from '../src/posture/scope-note.js';
+import { postureAlert } from '../src/render/blocks/posture.js';
 
 export const POSTURE_ALERT_KEY = 'posture:github';
 

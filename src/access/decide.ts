@@ -1,9 +1,10 @@
 // Approve or Flag issue: the one decision of a review, taken once (compare-and-set), audited, shown on the message and
 // in its thread, and carried to the GitHub issue (Approve closes it; Flag keeps it open with the action items).
-import { decisionLine, reviewMessage } from '../blocks/access.js';
+
 import type { Deps } from '../deps.js';
 import { closeIssue, commentOnIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
+import { decisionLine, reviewMessage } from '../render/blocks/access.js';
 import type { Actor } from '../store/runs.js';
 import { type AccessReview, type Decision, getReview, recordDecision } from './store.js';
 

@@ -1,6 +1,7 @@
 // One reminder in the thread of a review still undecided after ACCESS_REVIEW_REMIND_HOURS, naming the reviewers.
-import { reminderText } from '../blocks/access.js';
+
 import type { Deps } from '../deps.js';
+import { reminderText } from '../render/blocks/access.js';
 import { claimReviewsToRemind, releaseReminder } from './store.js';
 
 export async function remindUndecidedReviews(

@@ -1,10 +1,10 @@
 // observeAlert: every job reports each run's verdict here; the lifecycle opens, updates and resolves the alert of
 // its key, and hands the Slack message and emails to the outbox in the same transaction as the state change.
 
-import { alertResolvedText } from '../blocks/alert.js';
 import type { Deps } from '../deps.js';
+import { type DeliveryDeps, deliverOutbox } from '../publish/alert-delivery.js';
+import { alertResolvedText } from '../render/blocks/alert.js';
 import type { Db } from '../store/db.js';
-import { type DeliveryDeps, deliverOutbox } from './deliver.js';
 import type { AlertObservation, AlertOutcome } from './observation.js';
 import { emailRef, enqueue, type NoticeType, slackRef } from './outbox.js';
 import { ALERT_COLUMNS, type AlertRow, activeAlert, detailsOf, lockKey, recordStreak } from './store.js';

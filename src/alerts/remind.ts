@@ -1,5 +1,5 @@
 // Reminders: an open alert nobody acknowledged for ALERT_RENOTIFY_MINUTES gets a thread reply and an email.
-import { alertReminderText } from '../blocks/alert.js';
+import { alertReminderText } from '../render/blocks/alert.js';
 import { deliverNow, enqueueNotices, type ObserveDeps } from './observe.js';
 import { ALERT_COLUMNS, type AlertRow } from './store.js';
 

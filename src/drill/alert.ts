@@ -1,6 +1,6 @@
 // Backup and drill reports as alert observations (`backup:<env>`, `drill:<env>`): a single failure opens the alert.
 import type { AlertObservation } from '../alerts/observation.js';
-import type { BackupReport } from './backup.js';
+import type { BackupReport } from '../backup/backup.js';
 import type { DrillReport } from './report.js';
 
 export function backupObservation(report: BackupReport, runId: string, serviceName: string): AlertObservation {

@@ -1,15 +1,16 @@
 // A restore drill of one environment: newest backup (taken first when there is none), integrity, restore into
 // opsbot_drill_<run id>, verification against the manifest, smoke checks, and the drop, always, whatever happened.
+
+import { storageFor, takeBackup } from '../backup/backup.js';
+import { type BackupRow, newestBackup } from '../backup/backup-index.js';
+import { reasonOf } from '../backup/failures.js';
+import { formatAge, formatBytes } from '../backup/manifest.js';
 import { maskSecrets, maskUrl } from '../redact.js';
-import { storageFor, takeBackup } from './backup.js';
-import { type BackupRow, newestBackup } from './backup-index.js';
-import { DrillFailure } from './connect.js';
+import { DrillFailure } from '../targets/connect.js';
+import { type DrillTarget, drillServerFor } from '../targets/target.js';
 import { drillDatabaseName, dropDrillDatabase } from './ephemeral.js';
-import { reasonOf } from './failures.js';
-import { formatAge, formatBytes } from './manifest.js';
 import { type DrillProgress, type DrillReport, initialPhases, type PhaseName } from './report.js';
 import { checkIntegrity, type DrillDeps, restoreBackup, type StepResult, smokeTarget, verifyRestore } from './steps.js';
-import { type DrillTarget, drillServerFor } from './target.js';
 
 export type { DrillDeps };
 

@@ -1,10 +1,11 @@
 // The throw-away drill database opsbot_drill_<run id>: recorded before it is created, restored into, always dropped,
 // and never anything else: every DROP checks the name against its run first.
+
+import { createProblem } from '../backup/failures.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../store/db.js';
-import { closeQuietly, connect, DrillFailure, quoteIdent } from './connect.js';
-import { createProblem } from './failures.js';
-import { type DrillServer, databaseUrlOn, drillServerByLabel } from './target.js';
+import { closeQuietly, connect, DrillFailure, quoteIdent } from '../targets/connect.js';
+import { type DrillServer, databaseUrlOn, drillServerByLabel } from '../targets/target.js';
 
 const RUN_ID = /^r_[a-z0-9]{6,40}$/;
 export const DRILL_DATABASE_PREFIX = 'opsbot_drill_';

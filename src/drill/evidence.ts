@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatAge, formatMs } from '../backup/manifest.js';
+import { drillReportText, evidenceBaseName } from '../render/text/drill.js';
 import type { Db } from '../store/db.js';
 import { type DrillRun, drillOutcome, drillsBetween } from './history.js';
-import { formatAge, formatMs } from './manifest.js';
-import { drillReportText, evidenceBaseName } from './report-text.js';
 
 export interface Quarter {
   label: string;

@@ -1,12 +1,13 @@
 // Backups and drills as the slash command, the schedule and the CLI run them: under one lock per environment, as a
 // recorded run. A backup and a drill of one environment never overlap (a drill may take a backup first).
+
+import { type BackupReport, takeBackup } from '../backup/backup.js';
 import { type LockHolder, withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
-import { type BackupReport, takeBackup } from './backup.js';
+import type { DrillTarget } from '../targets/target.js';
 import { runDrill } from './drill.js';
 import type { DrillProgress, DrillReport } from './report.js';
-import type { DrillTarget } from './target.js';
 
 export type SessionDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now' | 'hooks' | 'fetch' | 'coord' | 'runs'>;
 export type Session<R> = { ok: true; runId: string; report: R } | { ok: false; holder: LockHolder | null };

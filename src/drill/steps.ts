@@ -1,22 +1,22 @@
 // The drill's steps between picking a backup and dropping the copy: integrity, restore, verification, smoke checks.
 import { join } from 'node:path';
+import type { BackupDeps } from '../backup/backup.js';
+import type { BackupRow } from '../backup/backup-index.js';
+import { CHECKSUM_ALGORITHM, checksumTables, listTables } from '../backup/checksum.js';
+import { PARALLEL_JOBS } from '../backup/dump.js';
+import { restoreProblem } from '../backup/failures.js';
+import { type BackupManifest, DUMP_DIR, formatBytes } from '../backup/manifest.js';
+import { missingToolProblem, passwordOf, runTool, toolVersion, withToolConnection } from '../backup/pg-tools.js';
+import { walkAuditChain } from '../backup/snapshot.js';
+import type { BackupStorage } from '../backup/storage.js';
 import type { Deps } from '../deps.js';
 import { maskUrl } from '../redact.js';
+import { checkLines } from '../render/text/smoke.js';
 import { checkEnvironment, smokeProblem } from '../smoke/check.js';
-import { checkLines } from '../smoke/lines.js';
-import type { BackupDeps } from './backup.js';
-import type { BackupRow } from './backup-index.js';
-import { CHECKSUM_ALGORITHM, checksumTables, listTables } from './checksum.js';
-import { closeQuietly, connect, DrillFailure } from './connect.js';
-import { PARALLEL_JOBS } from './dump.js';
+import { closeQuietly, connect, DrillFailure } from '../targets/connect.js';
+import { type DrillServer, type DrillTarget, databaseIdentity, databaseUrlOn } from '../targets/target.js';
 import { createDrillDatabase, drillDatabaseName } from './ephemeral.js';
-import { restoreProblem } from './failures.js';
-import { type BackupManifest, DUMP_DIR, formatBytes } from './manifest.js';
-import { missingToolProblem, passwordOf, runTool, toolVersion, withToolConnection } from './pg-tools.js';
 import type { DrillReport } from './report.js';
-import { walkAuditChain } from './snapshot.js';
-import type { BackupStorage } from './storage.js';
-import { type DrillServer, type DrillTarget, databaseIdentity, databaseUrlOn } from './target.js';
 import { compareChains, compareTables } from './verify.js';
 
 export type DrillDeps = BackupDeps & Pick<Deps, 'fetch'>;

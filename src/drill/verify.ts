@@ -1,6 +1,7 @@
 // Compares what came back with what went in: table by table against the manifest, and the audit chain byte for byte.
+
+import { type TableSum, tableKey } from '../backup/checksum.js';
 import type { AuditVerifyReport } from '../store/audit.js';
-import { type TableSum, tableKey } from './checksum.js';
 
 export interface TableComparison {
   schema: string;

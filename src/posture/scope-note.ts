@@ -1,6 +1,7 @@
 // A token without admin:org is reported once in the alert channel, not every week and not as an outage.
-import { postureScopeMessage } from '../blocks/posture.js';
+
 import type { Deps } from '../deps.js';
+import { postureScopeMessage } from '../render/blocks/posture.js';
 import type { PostureReport } from './check.js';
 
 /** True when the note was posted; false when the previous check already said the same. */

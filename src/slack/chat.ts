@@ -1,6 +1,6 @@
 // The Slack Web API, narrowed to what opsbot does with it: post, update, reply, upload, look up groups.
 import type { WebAPICallError, WebClient, WebClientOptions } from '@slack/web-api';
-import type { SlackMessage } from '../blocks/kit.js';
+import type { SlackMessage } from '../render/blocks/kit.js';
 import type { GroupDirectory } from '../roles.js';
 
 export interface MessageRef {

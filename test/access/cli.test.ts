@@ -1,6 +1,6 @@
 // `opsbot access-review`: usage mistakes exit 2 with what was wrong; latest says when there is no review yet.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../cli/main.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { createAppDatabase } from './fixtures.js';
 

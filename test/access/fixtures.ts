@@ -3,7 +3,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../cli/main.js';
 import { type Bot, type BotOptions, startBot } from '../support/bot.js';
 import { type FakeGithub, type FakeGithubOptions, OWNER_TOKEN, startFakeGithub } from '../support/fake-github.js';
 import { createTestDatabase, type TestDatabase } from '../support/infra.js';

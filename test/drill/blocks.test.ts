@@ -1,9 +1,9 @@
 // Drill messages stay inside Slack's limits whatever the report holds, and say what an operator needs first.
 import { describe, expect, it } from 'vitest';
-import { drillHistoryText, drillProgressMessage, drillResultMessage } from '../../src/blocks/drill.js';
 import type { DrillRun } from '../../src/drill/history.js';
 import { type DrillReport, initialPhases } from '../../src/drill/report.js';
-import { drillReportText } from '../../src/drill/report-text.js';
+import { drillHistoryText, drillProgressMessage, drillResultMessage } from '../../src/render/blocks/drill.js';
+import { drillReportText } from '../../src/render/text/drill.js';
 import { blockProblem, textOf } from '../support/slack-fake.js';
 
 function report(tables: number, failing: number): DrillReport {

@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checksumTable, listTables, type TableSum } from '../../src/drill/checksum.js';
-import { closeQuietly, connect } from '../../src/drill/connect.js';
+import { checksumTable, listTables, type TableSum } from '../../src/backup/checksum.js';
+import { closeQuietly, connect } from '../../src/targets/connect.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 // The seed's Slack messages stay inside Slack's limits whatever the run's size, and say what happened.
 import { describe, expect, it } from 'vitest';
-import { seedConfirmModal, seedProgressMessage, seedResultMessage } from '../../src/blocks/seed.js';
+import { seedConfirmModal, seedProgressMessage, seedResultMessage } from '../../src/render/blocks/seed.js';
 import { tenantIds } from '../../src/seed/data.js';
 import { SEED_STEP_TITLES, type SeedReport } from '../../src/seed/pilots.js';
 import { blockProblem, textOf } from '../support/slack-fake.js';

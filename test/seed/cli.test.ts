@@ -1,6 +1,6 @@
 // `opsbot seed pilots`: the same guards and steps as Slack, the log on stdout, and exit codes a CI job can act on.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../cli/main.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { countsOf, createTarget, PASSWORD, PILOT_TABLES, tablesOf } from './helpers.js';
 

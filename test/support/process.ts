@@ -18,7 +18,7 @@ export function spawnOpsbot(args: string[], env: Record<string, string | undefin
   const clean = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
     cwd: ROOT,
     // Only what the test gives, plus PATH and HOME: nothing of the developer's own environment leaks in.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...clean },

@@ -1,12 +1,12 @@
 // The evidence package as files: an index for people (Markdown) and for spreadsheets (CSV), beside the snapshots.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evidenceMessage } from '../blocks/access.js';
+import type { EvidenceIndex, EvidencePackage } from '../access/evidence.js';
+import { toCsvTable } from '../access/export.js';
+import type { ReviewFile } from '../access/review.js';
 import type { Deps } from '../deps.js';
+import { evidenceMessage } from '../render/blocks/access.js';
 import type { MessageRef } from '../slack/chat.js';
-import type { EvidenceIndex, EvidencePackage } from './evidence.js';
-import { toCsvTable } from './export.js';
-import type { ReviewFile } from './review.js';
 
 const INDEX_COLUMNS = [
   'week',

@@ -1,8 +1,8 @@
 // Alert -> Slack message: one message per alert, rebuilt from its current state each time it changes.
 
-import { formatDuration, utcDateTime } from '../alerts/duration.js';
-import type { AlertRow } from '../alerts/store.js';
-import { maskUrl } from '../redact.js';
+import { formatDuration, utcDateTime } from '../../alerts/duration.js';
+import type { AlertRow } from '../../alerts/store.js';
+import { maskUrl } from '../../redact.js';
 import {
   actions,
   button,

@@ -1,11 +1,7 @@
 // Delivers the alerts' outbox: Slack messages, thread replies and emails, each exactly once, in order per alert.
 // Called right after a state change (so people hear at once) and by the janitor (so nothing waits forever).
 
-import { alertMessage } from '../blocks/alert.js';
-import type { Deps } from '../deps.js';
-import { maskSecrets } from '../redact.js';
-import { slackErrorCode } from '../slack/chat.js';
-import { alertEmail } from './email.js';
+import { alertEmail } from '../alerts/email.js';
 import {
   type ClaimOptions,
   claimNext,
@@ -13,8 +9,12 @@ import {
   markFailed,
   newestPendingSync,
   type OutboxItem,
-} from './outbox.js';
-import { type AlertRow, findAlert } from './store.js';
+} from '../alerts/outbox.js';
+import { type AlertRow, findAlert } from '../alerts/store.js';
+import type { Deps } from '../deps.js';
+import { maskSecrets } from '../redact.js';
+import { alertMessage } from '../render/blocks/alert.js';
+import { slackErrorCode } from '../slack/chat.js';
 
 export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now'>;
 export interface DeliveryReport {

@@ -2,16 +2,17 @@
 // SLACK_REVIEW_CHANNEL with Approve / Flag issue, and the CSV and JSON files in its thread.
 // It lives here, not in commands/ or jobs/: the job, /access-review and the CLI publish the very same thread, through
 // the deps.chat adapter, never Bolt.
-import { comparedEarlierLines, reviewMessage, reviewTitle } from '../blocks/access.js';
+
+import { type AccessReviewRun, runAccessReview } from '../access/review.js';
+import { type AccessReview, getReview, setReviewIssue, setReviewMessage } from '../access/store.js';
+import { countLines } from '../access/summary.js';
 import { type Locked, withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
 import { openIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
+import { comparedEarlierLines, reviewMessage, reviewTitle } from '../render/blocks/access.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
-import { type AccessReviewRun, runAccessReview } from './review.js';
-import { type AccessReview, getReview, setReviewIssue, setReviewMessage } from './store.js';
-import { countLines } from './summary.js';
 
 export const ISSUE_LABEL = 'access-review';
 const ISSUE_LINES = 200;

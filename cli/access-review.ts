@@ -3,17 +3,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { anomalyLines, latestReviewText } from '../blocks/access.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
-import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
-import { createLogger } from '../log.js';
-import { buildDeps, closeDeps } from '../main.js';
-import { buildEvidence, parseQuarter } from './evidence.js';
-import { evidenceIndexMarkdown, writeEvidence } from './evidence-files.js';
-import { latestReview } from './store.js';
-import { countLines } from './summary.js';
-import { runAndPublishReview } from './thread.js';
+import { buildEvidence, parseQuarter } from '../src/access/evidence.js';
+import { latestReview } from '../src/access/store.js';
+import { countLines } from '../src/access/summary.js';
+import type { Config } from '../src/config.js';
+import type { Deps } from '../src/deps.js';
+import { createLogger } from '../src/log.js';
+import { evidenceIndexMarkdown, writeEvidence } from '../src/publish/access-evidence.js';
+import { runAndPublishReview } from '../src/publish/access-thread.js';
+import { anomalyLines, latestReviewText } from '../src/render/blocks/access.js';
+import { buildDeps, closeDeps } from '../src/wiring.js';
+import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = 'opsbot access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]';
 const HELP = `${USAGE}

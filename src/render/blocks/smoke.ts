@@ -1,7 +1,7 @@
 // SmokeReport -> Slack message, and the /smoke usage with the configured environments.
-import type { Environment } from '../config.js';
-import type { SmokeReport } from '../smoke/check.js';
-import { checkLines, formatLatency } from '../smoke/lines.js';
+import type { Environment } from '../../config.js';
+import type { SmokeReport } from '../../smoke/check.js';
+import { checkLines, formatLatency } from '../text/smoke.js';
 import { usageText } from './help.js';
 import { context, fitMessage, header, type SlackMessage, sections, utcTime } from './kit.js';
 

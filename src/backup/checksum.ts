@@ -2,7 +2,7 @@
 // of each row's text form. A sum ignores row order and the dump format, streams in constant memory through any table
 // (primary key or not), and moves when any value of any row changes.
 import type pg from 'pg';
-import { quoteIdent } from './connect.js';
+import { quoteIdent } from '../targets/connect.js';
 
 // hashtextextended (the 64-bit hash behind hash partitioning, so stable across PostgreSQL versions) rather than md5:
 // md5 costs about five times as much per row, which would double a drill's verify time. Its values depend on the

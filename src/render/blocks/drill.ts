@@ -1,9 +1,10 @@
 // Drill reports -> Slack messages: the progress message (one, updated per phase), the verdict, history, usage.
-import type { LockHolder } from '../coord/coord.js';
-import { type DrillRun, drillOutcome } from '../drill/history.js';
-import { formatAge, formatMs } from '../drill/manifest.js';
-import { type DrillReport, PHASE_TITLES, type Phase } from '../drill/report.js';
-import { busyText } from '../drill/session.js';
+
+import { formatAge, formatMs } from '../../backup/manifest.js';
+import type { LockHolder } from '../../coord/coord.js';
+import { type DrillRun, drillOutcome } from '../../drill/history.js';
+import { type DrillReport, PHASE_TITLES, type Phase } from '../../drill/report.js';
+import { busyText } from '../../drill/session.js';
 import { usageText } from './help.js';
 import { context, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
 

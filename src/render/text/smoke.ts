@@ -1,5 +1,5 @@
 // One line per check, shared by the Slack result, the alert and the CLI: mark, path, HTTP code, latency, reason.
-import type { CheckResult } from './check.js';
+import type { CheckResult } from '../../smoke/check.js';
 
 export function formatLatency(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { randomId } from '../ids.js';
 import { maskUrl } from '../redact.js';
+import { DrillFailure } from '../targets/connect.js';
+import type { DrillTarget } from '../targets/target.js';
 import { recordBackup } from './backup-index.js';
 import { CHECKSUM_ALGORITHM, listTables } from './checksum.js';
-import { DrillFailure } from './connect.js';
 import { COMPRESSION_LEVEL, dumpAndChecksum } from './dump.js';
 import { reasonOf, storageProblem } from './failures.js';
 import { type BackupManifest, compactUtc, MANIFEST_FILE } from './manifest.js';
@@ -15,7 +16,6 @@ import { missingToolProblem, olderClientProblem, toolVersion } from './pg-tools.
 import { pruneBackups } from './retention.js';
 import { openSnapshot, type SourceSnapshot } from './snapshot.js';
 import { type BackupStorage, combinedSha256, listFiles, localStorage, type StagedBackup } from './storage.js';
-import type { DrillTarget } from './target.js';
 
 export type BackupDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now' | 'hooks'>;
 

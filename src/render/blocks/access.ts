@@ -1,9 +1,9 @@
 // Access review -> Slack: the review message with Approve / Flag issue, its modals, the reminder, `latest`, evidence.
 import type { ModalView } from '@slack/types';
-import { type AccessDiff, comparedEarlier } from '../access/diff.js';
-import type { EvidenceIndex } from '../access/evidence.js';
-import type { AccessReview } from '../access/store.js';
-import { countLines } from '../access/summary.js';
+import { type AccessDiff, comparedEarlier } from '../../access/diff.js';
+import type { EvidenceIndex } from '../../access/evidence.js';
+import type { AccessReview } from '../../access/store.js';
+import { countLines } from '../../access/summary.js';
 import {
   actions,
   button,

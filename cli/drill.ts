@@ -1,17 +1,18 @@
 // `opsbot backup [env]`, `opsbot drill restore [env|history] [--json]`, `opsbot drill evidence <YYYY-Qn> [--out DIR]`:
 // the same backups and drills as Slack and the schedule; exit 0 on PASS, 1 on FAIL, 2 on a usage or configuration error.
-import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
-import type { Config } from '../config.js';
-import type { Deps } from '../deps.js';
-import { createLogger } from '../log.js';
-import { buildDeps, closeDeps } from '../main.js';
-import { exportDrillEvidence, parseQuarter } from './evidence.js';
-import { drillOutcome, recentDrills } from './history.js';
-import { formatAge, formatBytes, formatMs } from './manifest.js';
-import { PHASE_TITLES } from './report.js';
-import { drillReportText } from './report-text.js';
-import { backupUnderLock, busyText, drillUnderLock } from './session.js';
-import { type DrillTarget, resolveTarget } from './target.js';
+
+import { formatAge, formatBytes, formatMs } from '../src/backup/manifest.js';
+import type { Config } from '../src/config.js';
+import type { Deps } from '../src/deps.js';
+import { exportDrillEvidence, parseQuarter } from '../src/drill/evidence.js';
+import { drillOutcome, recentDrills } from '../src/drill/history.js';
+import { PHASE_TITLES } from '../src/drill/report.js';
+import { backupUnderLock, busyText, drillUnderLock } from '../src/drill/session.js';
+import { createLogger } from '../src/log.js';
+import { drillReportText } from '../src/render/text/drill.js';
+import { type DrillTarget, resolveTarget } from '../src/targets/target.js';
+import { buildDeps, closeDeps } from '../src/wiring.js';
+import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = `opsbot backup [env] [--json]                 back up env (default: every environment of BACKUP_ENVIRONMENTS)
 opsbot drill restore [env] [--json]          restore drill of env's newest backup (default staging; opsbot = the bot's own database)

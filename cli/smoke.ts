@@ -1,8 +1,9 @@
 // `opsbot smoke [env] [--json]`: the same checks as /smoke, as text or JSON; exit 0 healthy, 1 failing, 2 config error.
 // It touches nothing but the environment's health endpoints (no bot database, no Slack), so any CI job can run it.
-import { type CliCommand, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
-import { checkEnvironment, type SmokeReport, smokeProblem } from './check.js';
-import { checkLines, formatLatency } from './lines.js';
+
+import { checkLines, formatLatency } from '../src/render/text/smoke.js';
+import { checkEnvironment, type SmokeReport, smokeProblem } from '../src/smoke/check.js';
+import { type CliCommand, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = 'opsbot smoke [env] [--json]   (env defaults to staging)';
 

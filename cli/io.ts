@@ -1,6 +1,6 @@
 // What a CLI subcommand gets: its arguments, the environment, and where to write. Returns the exit code.
 import { parseArgs } from 'node:util';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../src/config.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;

@@ -1,9 +1,9 @@
 // The failures people meet running backups and drills, each as a sentence that says what happened and what to do.
 import { maskSecrets, maskUrl } from '../redact.js';
+import type { DrillServer, DrillTarget } from '../targets/target.js';
 import type { ToolResult } from './pg-tools.js';
 import { missingToolProblem } from './pg-tools.js';
 import type { BackupStorage } from './storage.js';
-import type { DrillServer, DrillTarget } from './target.js';
 
 /** The last few lines of a tool's stderr: where pg_dump and pg_restore put the error that stopped them. */
 export function tail(stderr: string, lines = 6): string {

@@ -1,7 +1,7 @@
 // An exported snapshot of the source: pg_dump (--snapshot) and every checksum connection read the very same data.
 import type pg from 'pg';
 import { type AuditVerifyReport, verifyAuditChain } from '../store/audit.js';
-import { clientDb, closeQuietly, connect, DrillFailure } from './connect.js';
+import { clientDb, closeQuietly, connect, DrillFailure } from '../targets/connect.js';
 
 export interface SourceSnapshot {
   /** The connection whose open transaction keeps the snapshot alive; it is only ever read through. */

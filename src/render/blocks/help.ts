@@ -1,5 +1,5 @@
 // Usage text for every slash command; help lists only what the caller may run.
-import type { Role } from '../roles.js';
+import type { Role } from '../../roles.js';
 
 interface Usage {
   line: string;

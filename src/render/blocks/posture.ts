@@ -1,6 +1,6 @@
 // GitHub posture -> the alert's words (title, the members at fault, tips, email) and the one-time scope note.
-import type { AlertObservation } from '../alerts/observation.js';
-import type { PostureReport } from '../posture/check.js';
+import type { AlertObservation } from '../../alerts/observation.js';
+import type { PostureReport } from '../../posture/check.js';
 import { context, header, type SlackMessage, section } from './kit.js';
 
 /** Members named in the alert; the rest are counted (the alert must stay readable for a large org). */

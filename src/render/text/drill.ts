@@ -1,7 +1,7 @@
 // The drill report as the plain-text evidence file an auditor reads (backup_restore_<UTC timestamp>.txt).
-import { CHECKSUM_ALGORITHM } from './checksum.js';
-import { compactUtc, formatAge, formatBytes, formatMs } from './manifest.js';
-import type { DrillReport } from './report.js';
+import { CHECKSUM_ALGORITHM } from '../../backup/checksum.js';
+import { compactUtc, formatAge, formatBytes, formatMs } from '../../backup/manifest.js';
+import type { DrillReport } from '../../drill/report.js';
 
 /** backup_restore_20250115T093012Z: the name of the .txt and .json evidence files of a drill. */
 export function evidenceBaseName(report: Pick<DrillReport, 'finishedAt' | 'startedAt'>): string {

@@ -2,16 +2,17 @@
 // The `opsbot` command line: serve (default), migrate, config check, audit verify, and each capability's commands.
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { accessCli } from './access/cli.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT } from './cli/io.js';
-import { type Config, ConfigError, describeConfig, loadConfig } from './config.js';
-import { drillCli } from './drill/cli.js';
-import { createLogger } from './log.js';
-import { buildDeps, closeDeps, startService } from './main.js';
-import { seedCli } from './seed/cli.js';
-import { smokeCli } from './smoke/cli.js';
-import { verifyAuditChain } from './store/audit.js';
-import { migrate } from './store/migrate.js';
+import { type Config, ConfigError, describeConfig, loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { startService } from '../src/main.js';
+import { verifyAuditChain } from '../src/store/audit.js';
+import { migrate } from '../src/store/migrate.js';
+import { buildDeps, closeDeps } from '../src/wiring.js';
+import { accessCli } from './access-review.js';
+import { drillCli } from './drill.js';
+import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
+import { seedCli } from './seed.js';
+import { smokeCli } from './smoke.js';
 
 const HELP = `opsbot — runs the operations runbook from Slack, a schedule, or this command line
 

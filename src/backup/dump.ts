@@ -1,13 +1,13 @@
 // pg_dump (directory format, parallel) and the per-table checksums at once, all reading one exported snapshot.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { closeQuietly, DrillFailure } from '../targets/connect.js';
+import type { DrillTarget } from '../targets/target.js';
 import { checksumTables, type TableInfo } from './checksum.js';
-import { closeQuietly, DrillFailure } from './connect.js';
 import { dumpProblem } from './failures.js';
 import { DUMP_DIR } from './manifest.js';
 import { passwordOf, runTool, withToolConnection } from './pg-tools.js';
 import { importSnapshot, type SourceSnapshot, walkAuditChain } from './snapshot.js';
-import type { DrillTarget } from './target.js';
 
 // gzip level 1: about a third of the CPU of pg_dump's default level 6 for a dump only a few percent bigger.
 export const COMPRESSION_LEVEL = 1;

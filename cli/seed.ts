@@ -1,12 +1,12 @@
 // `opsbot seed pilots`: the same guards, lock, steps and audit as /seed pilots, with the seed log on stdout.
 import { userInfo } from 'node:os';
-import { type CliCommand, cliConfig, EXIT, parseCliArgs } from '../cli/io.js';
-import { createLogger } from '../log.js';
-import { buildDeps, closeDeps } from '../main.js';
-import { CONFIRM_WORD, DEFAULT_COUNT, DEFAULT_PREFIX, SeedForm } from './form.js';
-import { checkSeedTarget } from './guards.js';
-import { runSeed } from './run.js';
-import { dbSummaryText, dryRunText } from './summary.js';
+import { createLogger } from '../src/log.js';
+import { CONFIRM_WORD, DEFAULT_COUNT, DEFAULT_PREFIX, SeedForm } from '../src/seed/form.js';
+import { checkSeedTarget } from '../src/seed/guards.js';
+import { runSeed } from '../src/seed/run.js';
+import { dbSummaryText, dryRunText } from '../src/seed/summary.js';
+import { buildDeps, closeDeps } from '../src/wiring.js';
+import { type CliCommand, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = 'opsbot seed pilots [--env staging] [--prefix pilot] [--count 3] --confirm I_UNDERSTAND [--dry-run]';
 const HELP = `${USAGE}

@@ -1,0 +1,76 @@
+// Wiring: config -> every adapter, opened and migrated, as one Deps value. Shared by main, the CLI and tests.
+import { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Coord } from './coord/coord.js';
+import { localCoord } from './coord/local.js';
+import { redisCoord } from './coord/redis.js';
+import type { Deps } from './deps.js';
+import { createGithub } from './github/client.js';
+import { createMetrics } from './http/metrics.js';
+import { createLogger } from './log.js';
+import { createMailer } from './mail/mailer.js';
+import { createRoles } from './roles.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import { slackClientOptions, webChat } from './slack/chat.js';
+import { createAudit } from './store/audit.js';
+import { migrate } from './store/migrate.js';
+import { openDb } from './store/open.js';
+import { createRuns } from './store/runs.js';
+
+export interface DepsOptions {
+  log?: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  hooks?: Deps['hooks'];
+}
+
+/** Every adapter, opened and migrated: what the service, the CLI and tests share. */
+export async function buildDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
+  const secrets = [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.github.token,
+    config.smtp.password,
+  ];
+  const log =
+    options.log ??
+    createLogger(
+      config.logLevel,
+      undefined,
+      secrets.filter((s): s is string => Boolean(s)),
+    );
+  const db = await openDb(config);
+  const migrations = await migrate(db);
+  if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'migrations applied');
+  const coord: Coord = config.redisUrl ? redisCoord(config.redisUrl, config.redisPrefix) : localCoord();
+  if (!config.redisUrl) log.warn('REDIS_URL is not set: coordination is in-process, so run only one replica');
+  if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using embedded Postgres');
+  const now = options.now ?? (() => new Date());
+  const chat = webChat(
+    new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }),
+  );
+  return {
+    config,
+    log,
+    now,
+    db,
+    coord,
+    chat,
+    fetch: options.fetch ?? fetch,
+    github: createGithub(config.github, log),
+    mail: createMailer(config.smtp),
+    roles: createRoles(config.roles, chat),
+    runs: createRuns(db),
+    audit: createAudit(db, now),
+    metrics: createMetrics(),
+    hooks: options.hooks ?? {},
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  deps.mail.close();
+  await deps.coord.close();
+  await deps.db.close();
+}
