@@ -1,5 +1,6 @@
 // bench/seed: seeds 200 pilot tenants and compares the rows per second of step 2 (batched upserts) with a plain COPY
 // of the very same rows into the same tables of a fresh pilot schema. Needs TEST_DATABASE_URL (a Postgres server).
+
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { pilotRows, type TableRows } from '../src/seed/data.js';
 import { seedPilots } from '../src/seed/pilots.js';
 import { applyPilotSchema } from '../src/seed/schema.js';
 import { postgresDb } from '../src/store/postgres.js';
+import { pgTargets } from '../src/targets/targets.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../test/support/infra.js';
 import type { BenchResult } from './run.js';
 
@@ -59,12 +61,12 @@ export async function run(): Promise<BenchResult> {
     const [seeded, copied] = await Promise.all([createTestDatabase('bench_seed'), createTestDatabase('bench_copy')]);
     try {
       let started = performance.now();
-      const report = await seedPilots(seeded.url, { prefix: 'bench', count: TENANTS });
+      const report = await seedPilots(seeded.url, { prefix: 'bench', count: TENANTS }, { targets: pgTargets() });
       if (report.verdict !== 'passed') throw new Error(`seed failed: ${report.failure?.reason}`);
       seedMs.push(performance.now() - started);
       stepMs.push(report.steps[1]!.durationMs ?? 0);
       started = performance.now();
-      await seedPilots(seeded.url, { prefix: 'bench', count: TENANTS });
+      await seedPilots(seeded.url, { prefix: 'bench', count: TENANTS }, { targets: pgTargets() });
       rerunMs.push(performance.now() - started);
 
       const db = postgresDb(copied.url, 1);

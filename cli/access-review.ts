@@ -1,19 +1,19 @@
 // `opsbot access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]`: the same review, decision record and
 // evidence package as /access-review, as text or JSON, with files written to --out.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildEvidence, parseQuarter } from '../src/access/evidence.js';
 import { latestReview } from '../src/access/store.js';
-import { countLines } from '../src/access/summary.js';
 import type { Config } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { createLogger } from '../src/log.js';
+import { operate, rethrow } from '../src/operate/operate.js';
 import { evidenceIndexMarkdown, writeEvidence } from '../src/publish/access-evidence.js';
-import { runAndPublishReview } from '../src/publish/access-thread.js';
+import { reviewOperation } from '../src/publish/access-thread.js';
 import { anomalyLines, latestReviewText } from '../src/render/blocks/access.js';
+import { countLines } from '../src/render/text/access-counts.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from './io.js';
+import { type CliCommand, type CliIo, cliActor, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = 'opsbot access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]';
 const HELP = `${USAGE}
@@ -39,14 +39,15 @@ function cliLogger(io: CliIo) {
 
 async function run(deps: Deps, config: Config, io: CliIo, out: string | undefined, json: boolean): Promise<number> {
   const publish = Boolean(config.slack.botToken && config.slack.reviewChannel);
-  const result = await runAndPublishReview(deps, 'cli', { user: `cli:${osUser()}` }, { publish });
-  if (!result.ok) {
+  const result = await operate(deps, reviewOperation(deps, 'cli', cliActor(), { publish }));
+  if (result.outcome === 'busy') {
     io.err(
       `An access review is already being taken (since ${result.holder?.acquiredAt ?? 'a moment ago'}); nothing new was started.`,
     );
     return EXIT.failed;
   }
-  const { run: taken, published } = result.value;
+  if (result.outcome !== 'done') rethrow(result);
+  const { run: taken, published } = result.report;
   const review = published?.review ?? taken.review;
   if (out) {
     await mkdir(out, { recursive: true });
@@ -134,13 +135,4 @@ function usageProblem(sub: string | undefined, rest: string[]): string | undefin
   if (rest.length > 1) return `evidence takes one quarter; ${rest.slice(1).join(' ')} is extra.`;
   const quarter = parseQuarter(rest[0] ?? '');
   return quarter.ok ? undefined : plain(quarter.reason);
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // Containers may run as a uid with no passwd entry.
-    return 'unknown';
-  }
 }

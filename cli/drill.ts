@@ -1,18 +1,20 @@
 // `opsbot backup [env]`, `opsbot drill restore [env|history] [--json]`, `opsbot drill evidence <YYYY-Qn> [--out DIR]`:
 // the same backups and drills as Slack and the schedule; exit 0 on PASS, 1 on FAIL, 2 on a usage or configuration error.
 
-import { formatAge, formatBytes, formatMs } from '../src/backup/manifest.js';
 import type { Config } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
-import { exportDrillEvidence, parseQuarter } from '../src/drill/evidence.js';
-import { drillOutcome, recentDrills } from '../src/drill/history.js';
-import { PHASE_TITLES } from '../src/drill/report.js';
-import { backupUnderLock, busyText, drillUnderLock } from '../src/drill/session.js';
+import { recentDrills } from '../src/drill/history.js';
+import { formatAge, formatBytes, formatMs } from '../src/format.js';
 import { createLogger } from '../src/log.js';
+import { backupOperation, drillOperation } from '../src/operate/drill.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { exportDrillEvidence, parseQuarter } from '../src/publish/drill-evidence.js';
+import { busyText } from '../src/render/text/busy.js';
 import { drillReportText } from '../src/render/text/drill.js';
+import { PHASE_TITLES } from '../src/render/text/drill-phases.js';
 import { type DrillTarget, resolveTarget } from '../src/targets/target.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from './io.js';
+import { type CliCommand, type CliIo, cliActor, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = `opsbot backup [env] [--json]                 back up env (default: every environment of BACKUP_ENVIRONMENTS)
 opsbot drill restore [env] [--json]          restore drill of env's newest backup (default staging; opsbot = the bot's own database)
@@ -64,13 +66,14 @@ const backup: CliCommand = async (args, io) => {
     let failed = false;
     const reports = [];
     for (const target of targets) {
-      const session = await backupUnderLock(target, deps, { trigger: 'cli' });
-      if (!session.ok) {
-        io.err(busyText(target.name, session.holder));
+      const outcome = await operate(deps, backupOperation(target, { trigger: 'cli', actor: cliActor() }, deps));
+      if (outcome.outcome === 'busy' || outcome.outcome === 'refused') {
+        io.err(outcome.outcome === 'busy' ? busyText(target.name, outcome.holder) : outcome.reason);
         failed = true;
         continue;
       }
-      const r = session.report;
+      if (outcome.outcome !== 'done') rethrow(outcome);
+      const r = outcome.report;
       failed ||= r.verdict === 'FAIL';
       reports.push(r);
       if (parsed.values.json) continue;
@@ -104,7 +107,7 @@ const restore: CliCommand = async (args, io) => {
       else
         for (const r of runs)
           io.out(
-            `${r.startedAt.toISOString()}  ${r.env.padEnd(12)} ${drillOutcome(r).padEnd(11)} ${r.runId}  ${r.report?.reasons[0] ?? r.error ?? ''}`.trimEnd(),
+            `${r.startedAt.toISOString()}  ${r.env.padEnd(12)} ${r.outcome.padEnd(11)} ${r.runId}  ${r.report?.reasons[0] ?? r.error ?? ''}`.trimEnd(),
           );
       return EXIT.ok;
     });
@@ -113,8 +116,7 @@ const restore: CliCommand = async (args, io) => {
   if (!target) return EXIT.usage;
   return withDeps(config, io, async (deps) => {
     const said = new Set<string>();
-    const session = await drillUnderLock(target, deps, {
-      trigger: 'cli',
+    const outcome = await operate(deps, drillOperation(target, { trigger: 'cli', actor: cliActor() }, deps), {
       onProgress: (report) => {
         for (const phase of report.phases) {
           const line = `${phase.status.padEnd(7)} ${PHASE_TITLES[phase.name]}${phase.detail ? `: ${phase.detail}` : ''}`;
@@ -123,14 +125,15 @@ const restore: CliCommand = async (args, io) => {
         }
       },
     });
-    if (!session.ok) {
-      io.err(busyText(target.name, session.holder));
+    if (outcome.outcome === 'busy' || outcome.outcome === 'refused') {
+      io.err(outcome.outcome === 'busy' ? busyText(target.name, outcome.holder) : outcome.reason);
       return EXIT.failed;
     }
-    const { report } = session;
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    const { report } = outcome;
     io.out(parsed.values.json ? JSON.stringify(report, null, 2) : drillReportText(report).trimEnd());
     if (!parsed.values.json && report.backup)
-      io.err(`Backup age ${formatAge(report.backup.ageSeconds)}; run ${session.runId}.`);
+      io.err(`Backup age ${formatAge(report.backup.ageSeconds)}; run ${outcome.runId}.`);
     return report.verdict === 'PASS' ? EXIT.ok : EXIT.failed;
   });
 };

@@ -1,4 +1,5 @@
 // What a CLI subcommand gets: its arguments, the environment, and where to write. Returns the exit code.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
 
@@ -58,4 +59,15 @@ export function parseCliArgs(
     io.err(`${(error as Error).message}\nUsage: ${usage}`);
     return EXIT.usage;
   }
+}
+
+/** Who runs a CLI operation, as the audit log and the run record name them: `cli:<os user>`. */
+export function cliActor(): { user: string } {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // Containers may run as a uid with no passwd entry.
+  }
+  return { user: `cli:${name}` };
 }

@@ -1,12 +1,13 @@
 // `opsbot seed pilots`: the same guards, lock, steps and audit as /seed pilots, with the seed log on stdout.
-import { userInfo } from 'node:os';
 import { createLogger } from '../src/log.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { seedOperation } from '../src/operate/seed.js';
+import { dbSummaryText, dryRunText } from '../src/render/text/seed.js';
 import { CONFIRM_WORD, DEFAULT_COUNT, DEFAULT_PREFIX, SeedForm } from '../src/seed/form.js';
 import { checkSeedTarget } from '../src/seed/guards.js';
-import { runSeed } from '../src/seed/run.js';
-import { dbSummaryText, dryRunText } from '../src/seed/summary.js';
+import { planSeed } from '../src/seed/summary.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
-import { type CliCommand, cliConfig, EXIT, parseCliArgs } from './io.js';
+import { type CliCommand, cliActor, cliConfig, EXIT, parseCliArgs } from './io.js';
 
 const USAGE = 'opsbot seed pilots [--env staging] [--prefix pilot] [--count 3] --confirm I_UNDERSTAND [--dry-run]';
 const HELP = `${USAGE}
@@ -54,7 +55,7 @@ export const seedCli: CliCommand = async (args, io) => {
   const { env, prefix, count } = form.data;
   if (dryRun) {
     const verdict = checkSeedTarget(env, config);
-    io.out(dryRunText(verdict, env, prefix, count));
+    io.out(dryRunText(planSeed(verdict, env, prefix, count)));
     return verdict.ok ? EXIT.ok : EXIT.usage;
   }
 
@@ -63,8 +64,12 @@ export const seedCli: CliCommand = async (args, io) => {
     log: createLogger('warn', { write: (line: string) => io.err(line.trimEnd()) }),
   });
   try {
-    const actor = { user: `cli:${osUser()}` };
-    const outcome = await runSeed(form.data, actor, 'cli', deps, { onLog: (line) => io.out(line) });
+    const actor = cliActor();
+    const outcome = await operate(deps, seedOperation(form.data, actor, 'cli', deps), {
+      onProgress: (update) => {
+        if ('line' in update) io.out(update.line);
+      },
+    });
     if (outcome.outcome === 'refused') {
       io.err(`Refused: ${outcome.reason}`);
       return EXIT.usage;
@@ -76,18 +81,10 @@ export const seedCli: CliCommand = async (args, io) => {
       );
       return EXIT.failed;
     }
+    if (outcome.outcome !== 'done') rethrow(outcome);
     io.out(`\n${dbSummaryText(outcome.report)}\nRun: ${outcome.runId}`);
     return outcome.report.verdict === 'passed' ? EXIT.ok : EXIT.failed;
   } finally {
     await closeDeps(deps);
   }
 };
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // Containers may run as a uid with no passwd entry.
-    return 'unknown';
-  }
-}

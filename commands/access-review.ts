@@ -2,12 +2,15 @@
 // their modals (the reason anomalies are accepted; the action items).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { approvalRefusal, type DecisionResult, decideReview } from '../src/access/decide.js';
-import { buildEvidence, parseQuarter } from '../src/access/evidence.js';
+import { approvalRefusal, type DecisionResult } from '../src/access/decide.js';
+import { parseQuarter } from '../src/access/evidence.js';
 import { getReview, latestReview } from '../src/access/store.js';
 import type { Deps } from '../src/deps.js';
-import { publishEvidence } from '../src/publish/access-evidence.js';
-import { runAndPublishReview } from '../src/publish/access-thread.js';
+import { decisionOperation } from '../src/operate/access.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { publishDecision } from '../src/publish/access-decision.js';
+import { evidenceOperation } from '../src/publish/access-evidence.js';
+import { reviewOperation } from '../src/publish/access-thread.js';
 import {
   accessIds,
   alreadyDecidedText,
@@ -17,7 +20,6 @@ import {
 } from '../src/render/blocks/access.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
-import { requireRole } from '../src/slack/authorize.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 import type { Actor } from '../src/store/runs.js';
 
@@ -85,38 +87,28 @@ export function registerAccessReview(app: App, deps: Deps): void {
           : undefined;
       return void (await reply(latestReviewText(review, link)));
     }
-    const what = parsed.sub === 'run' ? '/access-review run' : '/access-review evidence';
-    if (!(await requireRole(deps, actor, 'reviewer', what, reply))) return;
     if (parsed.sub === 'evidence') {
-      const pkg = await buildEvidence(deps, parsed.quarter);
+      const outcome = await operate(deps, evidenceOperation(deps, parsed.quarter, actor));
+      if (outcome.outcome === 'refused') return void (await reply(outcome.reason));
+      if (outcome.outcome !== 'done') rethrow(outcome);
+      const { pkg, ref } = outcome.report;
       if ('reason' in pkg) return void (await reply(pkg.reason));
-      const ref = await publishEvidence(deps, pkg, actor.channel);
-      await deps.audit.append({
-        action: 'access-review.evidence',
-        actor,
-        params: { quarter: parsed.quarter, gaps: pkg.index.gapWeeks },
-        outcome: 'published',
-      });
       const link = ref ? await deps.chat.permalink(ref) : undefined;
       return void (await reply(
         `Evidence ${parsed.quarter}: ${pkg.index.reviews} reviews, ${pkg.index.gapWeeks} gap weeks${link ? ` — <${link}|package>` : ''}.`,
       ));
     }
     await reply('Taking an access snapshot…');
-    const result = await runAndPublishReview(deps, 'slash', actor, { fallbackChannel: actor.channel });
-    if (!result.ok) {
+    const result = await operate(deps, reviewOperation(deps, 'slash', actor, { fallbackChannel: actor.channel }));
+    if (result.outcome === 'refused') return void (await reply(result.reason));
+    if (result.outcome === 'busy') {
       const since = result.holder ? ` (started ${utcTime(new Date(result.holder.acquiredAt))})` : '';
       return void (await reply(
         `An access review is already being taken${since}; it will be posted in the review channel. Nothing new was started.`,
       ));
     }
-    const { review, ref } = result.value.published!;
-    await deps.audit.append({
-      action: 'access-review.run',
-      actor,
-      params: { reviewId: review.id, anomalies: review.anomalies.length },
-      outcome: 'posted',
-    });
+    if (result.outcome !== 'done') rethrow(result);
+    const { review, ref } = result.report.published!;
     const link = ref ? await deps.chat.permalink(ref) : undefined;
     await reply(
       `Access review \`${review.id}\` posted${link ? `: <${link}|open the thread>` : ''} — ${review.anomalies.length} anomalies, ${review.diff.changes.length} changes.`,
@@ -130,7 +122,10 @@ export function registerAccessReview(app: App, deps: Deps): void {
     respond: (text: string) => Promise<unknown>,
   ) {
     const actor: Actor = { user: body.user.id, channel: body.channel?.id };
-    if (!(await requireRole(deps, actor, 'reviewer', what, respond))) return;
+    if (!(await deps.roles.has(actor.user, 'reviewer'))) {
+      // Refused (and audited) by the pipeline, with the same words as any other refusal.
+      return void (await decide(actor, action.value ?? '', 'approved', null, 'button', respond, what));
+    }
     const reviewId = action.value ?? '';
     const review = await getReview(deps.db, reviewId);
     if (!review) return void (await respond(`There is no access review \`${reviewId}\`; nothing changed.`));
@@ -148,8 +143,27 @@ export function registerAccessReview(app: App, deps: Deps): void {
         view: approveModal(review, metadata),
       }));
     }
-    const result = await decideReview(deps, reviewId, 'approved', actor, null);
-    if (!result.ok) await respond(refusalText(result, reviewId));
+    await decide(actor, reviewId, 'approved', null, 'button', respond);
+  }
+
+  /** Decides through the pipeline (role, compare-and-set, audit in one transaction), then shows the decision. */
+  async function decide(
+    actor: Actor,
+    reviewId: string,
+    decision: 'approved' | 'flagged',
+    note: string | null,
+    trigger: 'button' | 'modal',
+    tell: (text: string) => Promise<unknown>,
+    what?: string,
+  ) {
+    const spec = decisionOperation({ reviewId, decision, actor, note, trigger, at: deps.now });
+    const outcome = await operate(deps, what ? { ...spec, what } : spec);
+    if (outcome.outcome === 'refused') return void (await tell(outcome.reason));
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    const result = outcome.report;
+    if (!result.ok) return void (await tell(refusalText(result, reviewId)));
+    deps.log.info({ reviewId, decision, user: actor.user }, 'access review decided');
+    await publishDecision(deps, result.review);
   }
   for (const [id, what] of [
     [accessIds.approve, 'Approve'],
@@ -180,12 +194,9 @@ export function registerAccessReview(app: App, deps: Deps): void {
       await ack();
       const actor = { user: body.user.id, channel: meta.data.channel };
       const tell = (text: string) => deps.chat.ephemeral(actor.channel, actor.user, { text });
-      // Roles may have changed since the modal opened.
-      if (!(await requireRole(deps, actor, 'reviewer', decision === 'approved' ? 'Approve' : 'Flag issue', tell)))
-        return;
+      // Roles may have changed since the modal opened: the pipeline checks them again.
       const note = 'reason' in parsed.data ? parsed.data.reason : parsed.data.actionItems;
-      const result = await decideReview(deps, meta.data.reviewId, decision, actor, note);
-      if (!result.ok) await tell(refusalText(result, meta.data.reviewId));
+      await decide(actor, meta.data.reviewId, decision, note, 'modal', tell);
     });
   }
 }

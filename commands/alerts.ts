@@ -1,8 +1,10 @@
 // The alert message's Acknowledge button: marks the alert as picked up, stops its reminders, updates the message.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { acknowledgeAlert } from '../src/alerts/acknowledge.js';
+import { deliverNow } from '../src/alerts/observe.js';
 import { findAlert } from '../src/alerts/store.js';
 import type { Deps } from '../src/deps.js';
+import { acknowledgeOperation } from '../src/operate/alerts.js';
+import { operate, rethrow } from '../src/operate/operate.js';
 import { alertIds } from '../src/render/blocks/alert.js';
 import { utcTime } from '../src/render/blocks/kit.js';
 
@@ -20,8 +22,13 @@ export function registerAlerts(app: App, deps: Deps): void {
     if (alert.slack_channel && actor.channel !== alert.slack_channel) {
       return void (await say(`This alert lives in <#${alert.slack_channel}>; acknowledge it there. Nothing changed.`));
     }
-    const result = await acknowledgeAlert(deps, alert.id, actor);
-    if (result.outcome === 'acknowledged') return;
+    const outcome = await operate(deps, acknowledgeOperation(alert.id, actor, deps));
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    const result = outcome.report;
+    if (result.outcome === 'acknowledged') {
+      deps.log.info({ alertId: alert.id, key: alert.key, user: actor.user }, 'alert acknowledged');
+      return void (await deliverNow(deps, alert.id));
+    }
     if (result.outcome === 'unknown') return void (await say('This alert no longer exists; nothing changed.'));
     const current = result.alert;
     if (current.status === 'resolved' && current.resolved_at) {

@@ -3,8 +3,11 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { recentDrills } from '../src/drill/history.js';
+import type { DrillReport } from '../src/drill/report.js';
 import { initialPhases } from '../src/drill/report.js';
-import { drillUnderLock } from '../src/drill/session.js';
+import { drillOperation } from '../src/operate/drill.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { latestOnly } from '../src/publish/latest-only.js';
 import { maskUrl } from '../src/redact.js';
 import {
   busyTextFor,
@@ -14,7 +17,6 @@ import {
   drillUsage,
 } from '../src/render/blocks/drill.js';
 import { drillReportText, evidenceBaseName } from '../src/render/text/drill.js';
-import { requireRole } from '../src/slack/authorize.js';
 import type { MessageRef } from '../src/slack/chat.js';
 import { type DrillTarget, drillableNames, resolveTarget } from '../src/targets/target.js';
 
@@ -47,12 +49,16 @@ export function registerDrill(app: App, deps: Deps): void {
     await ack({ response_type: 'ephemeral', text: `Starting the restore drill of ${target.name}…` });
     const actor = { user: command.user_id, channel: command.channel_id };
     const reply = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (!(await requireRole(deps, actor, 'operator', '/drill restore', reply))) return;
     let ref: MessageRef | undefined;
-    const session = await drillUnderLock(target, deps, {
-      trigger: 'slash',
-      actor,
+    const updates = latestOnly<DrillReport>(
+      async (report) => {
+        if (ref) await deps.chat.update(ref, drillProgressMessage(report));
+      },
+      (error) => deps.log.warn({ err: error }, 'drill progress could not be shown'),
+    );
+    const outcome = await operate(deps, drillOperation(target, { trigger: 'slash', actor }, deps), {
       async onStart(runId) {
+        if (!runId) return;
         const view = {
           env: target.name,
           phases: initialPhases(),
@@ -66,12 +72,14 @@ export function registerDrill(app: App, deps: Deps): void {
         });
         if (ref) await deps.runs.setMessage(runId, ref);
       },
-      async onProgress(report) {
-        if (ref) await deps.chat.update(ref, drillProgressMessage(report));
-      },
+      onProgress: (report) => updates.push(report),
     });
-    if (!session.ok) return void (await reply(busyTextFor(target.name, session.holder)));
-    const { runId, report } = session;
+    await updates.close();
+    if (outcome.outcome === 'refused') return void (await reply(outcome.reason));
+    if (outcome.outcome === 'busy') return void (await reply(busyTextFor(target.name, outcome.holder)));
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    const { report } = outcome;
+    const runId = outcome.runId ?? '';
     const result = drillResultMessage(report);
     if (ref) await deps.chat.update(ref, result);
     else await respond({ response_type: 'in_channel', replace_original: false, ...result });
@@ -93,12 +101,6 @@ export function registerDrill(app: App, deps: Deps): void {
       return reply(
         `The report files could not be posted here; the report is stored on run \`${runId}\` (\`opsbot drill evidence\` writes it out).`,
       );
-    });
-    await deps.audit.append({
-      action: 'drill.restore',
-      actor,
-      params: { env: target.name, runId, backupId: report.backup?.id },
-      outcome: report.verdict,
     });
     deps.log
       .child({ runId, command: '/drill', user: actor.user })

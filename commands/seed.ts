@@ -3,6 +3,9 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../src/deps.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { type SeedProgress, seedOperation } from '../src/operate/seed.js';
+import { latestOnly } from '../src/publish/latest-only.js';
 import { usageText } from '../src/render/blocks/help.js';
 import {
   seedBusyText,
@@ -12,12 +15,10 @@ import {
   seedRefusalText,
   seedResultMessage,
 } from '../src/render/blocks/seed.js';
+import { seedEvidenceFiles } from '../src/render/text/seed.js';
 import { countSchema, DEFAULT_COUNT, DEFAULT_PREFIX, prefixSchema, SeedForm } from '../src/seed/form.js';
-import { seedDestinations } from '../src/seed/guards.js';
-import type { SeedStep } from '../src/seed/pilots.js';
-import { latestOnly } from '../src/seed/progress.js';
-import { runSeed } from '../src/seed/run.js';
-import { seedEvidenceFiles } from '../src/seed/summary.js';
+import { checkSeedTarget, seedDestinations } from '../src/seed/guards.js';
+import type { SeedReport, SeedStep } from '../src/seed/report.js';
 import { requireRole } from '../src/slack/authorize.js';
 import type { MessageRef } from '../src/slack/chat.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
@@ -82,8 +83,6 @@ export function registerSeed(app: App, deps: Deps): void {
     await ack();
     const actor = { user: body.user.id, channel: meta.data.channel };
     const tell = (text: string) => deps.chat.ephemeral(actor.channel, actor.user, { text });
-    // Roles may have changed since the modal opened.
-    if (!(await requireRole(deps, actor, 'operator', '/seed pilots', tell))) return;
     const { env, prefix, count } = form.data;
     let ref: MessageRef | undefined;
     let target = '';
@@ -96,19 +95,27 @@ export function registerSeed(app: App, deps: Deps): void {
       },
       (err) => deps.log.warn({ err }, 'seed progress update failed'),
     );
-    const outcome = await runSeed(form.data, actor, 'slash', deps, {
-      async onStart(runId, seedTarget) {
-        target = seedTarget.masked;
+    // Roles may have changed since the modal opened: the pipeline checks them again, with the guards and the lock.
+    const outcome = await operate<SeedReport, SeedProgress>(deps, seedOperation(form.data, actor, 'slash', deps), {
+      async onStart(runId) {
+        const seedTarget = checkSeedTarget(env, deps.config);
+        target = seedTarget.ok ? seedTarget.target.masked : '';
         ref = await deps.chat.post(actor.channel, seedProgressMessage({ ...progress, target, steps: [] }));
-        await deps.runs.setMessage(runId, ref);
+        if (runId) await deps.runs.setMessage(runId, ref);
       },
-      onProgress: (steps) => updates.push(steps),
+      onProgress: (update) => {
+        if ('steps' in update) updates.push(update.steps);
+      },
     });
     // The result replaces the progress: a waiting update is dropped, the one on its way lands before the result.
     await updates.close();
-    if (outcome.outcome === 'refused') return void (await tell(seedRefusalText(env, outcome.reason)));
+    if (outcome.outcome === 'refused')
+      return void (await tell(outcome.missingRole ? outcome.reason : seedRefusalText(env, outcome.reason)));
     if (outcome.outcome === 'busy') return void (await tell(seedBusyText(env, outcome.holder)));
-    const { runId, report } = outcome;
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    // A seed always keeps a run record.
+    const { report } = outcome;
+    const runId = outcome.runId ?? '';
     const result = seedResultMessage(report, runId, actor.user);
     if (ref) await deps.chat.update(ref, result);
     else ref = await deps.chat.post(actor.channel, result);

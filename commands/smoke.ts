@@ -3,10 +3,11 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
+import { type Outcome, operate, rethrow } from '../src/operate/operate.js';
+import { smokeOperation, smokeRiderOperation } from '../src/operate/smoke.js';
 import { smokeResultMessage, smokeUsage } from '../src/render/blocks/smoke.js';
 import { slackErrorCode } from '../src/slack/chat.js';
 import { type SmokeReport, smokeProblem } from '../src/smoke/check.js';
-import { runOrJoinSmoke, type SharedRun } from '../src/smoke/shared-run.js';
 import { SingleFlight } from '../src/smoke/single-flight.js';
 
 interface Rider {
@@ -56,7 +57,7 @@ async function postResults(
 }
 
 export function registerSmoke(app: App, deps: Deps): void {
-  const flights = new SingleFlight<SharedRun, Rider>();
+  const flights = new SingleFlight<Outcome<SmokeReport>, Rider>();
 
   app.command('/smoke', async ({ command, ack, respond }) => {
     const parsed = parseSmokeText(command.text, deps.config.environments);
@@ -72,40 +73,33 @@ export function registerSmoke(app: App, deps: Deps): void {
 
     const started = performance.now();
     const actor = { user: command.user_id, channel: command.channel_id };
-    const retryIn = await deps.coord.rateLimit(`smoke:${actor.user}`, deps.config.smoke.perMinute);
-    if (retryIn) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `\`/smoke\` runs at most ${deps.config.smoke.perMinute} times a minute per person; try again in ${retryIn} s.`,
-      });
-      return;
-    }
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     // Whether another replica is checking env needs the lock, so that is known only after the ack: a second note.
-    const joinNote = (startedBy: string) =>
-      respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `Checking ${env.name}… (joining the check <@${startedBy}> started)`,
-      }).then(
+    const onJoin = (startedBy: string) =>
+      tell(`Checking ${env.name}… (joining the check <@${startedBy}> started)`).then(
         () => {},
         // Only a courtesy: the result still comes, so a failed note is logged rather than failing the request.
         (error) => deps.log.warn({ env: env.name, reason: slackErrorCode(error) }, 'smoke join note not sent'),
       );
-    const flight = flights.join(env.name, { ...actor, respond }, () => runOrJoinSmoke(env, actor, deps, joinNote));
-    const { runId, report, joinedUser } = await flight.result;
-    await deps.audit.append({
-      action: 'smoke.run',
-      actor,
-      params: { env: env.name, runId, joined: flight.joined || joinedUser !== undefined },
-      outcome: report.verdict,
-    });
+    const flight = flights.join(env.name, { ...actor, respond }, () =>
+      operate(deps, smokeOperation(env, { trigger: 'slash', actor, onJoin }, deps)),
+    );
+    const outcome = flight.joined
+      ? await operate(deps, smokeRiderOperation(env, actor, flight.result, deps))
+      : await flight.result;
+    if (outcome.outcome === 'refused') return void (await tell(outcome.reason));
+    if (outcome.outcome !== 'done') rethrow(outcome);
+    // A rider whose starter never checked (refused, or a fault) checked for itself, and posts that itself.
+    if (flight.joined && (await flight.result).outcome !== 'done')
+      await postResults(deps, [{ ...actor, respond }], outcome.report, outcome.runId ?? 'unrecorded', false);
     if (!flight.joined) {
-      await postResults(deps, flight.riders, report, runId, joinedUser === undefined);
+      const { report } = outcome;
+      const runId = outcome.runId ?? '';
+      await postResults(deps, flight.riders, report, runId, !outcome.joined);
       deps.log
         .child({ runId, command: '/smoke', user: actor.user })
         .info(
-          { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length, joinedUser },
+          { env: env.name, verdict: report.verdict, ms: report.durationMs, riders: flight.riders.length },
           'smoke finished',
         );
     }

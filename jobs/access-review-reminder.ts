@@ -1,6 +1,7 @@
 // Hourly: a review still undecided after ACCESS_REVIEW_REMIND_HOURS gets one reminder in its thread.
-import { remindUndecidedReviews } from '../src/access/remind.js';
+
 import type { Job } from '../src/deps.js';
+import { remindUndecidedReviews } from '../src/publish/access-reminder.js';
 
 export const accessReviewReminderJob: Job = {
   name: 'access-review-reminder',

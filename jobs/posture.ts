@@ -2,7 +2,7 @@
 import { observeAlert } from '../src/alerts/observe.js';
 import type { Job } from '../src/deps.js';
 import { checkGithubPosture } from '../src/posture/check.js';
-import { reportScopeProblemOnce } from '../src/posture/scope-note.js';
+import { reportScopeProblemOnce } from '../src/publish/posture-scope-note.js';
 import { postureAlert } from '../src/render/blocks/posture.js';
 
 export const POSTURE_ALERT_KEY = 'posture:github';

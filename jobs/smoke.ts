@@ -2,13 +2,16 @@
 import { observeAlert } from '../src/alerts/observe.js';
 import type { Environment } from '../src/config.js';
 import type { Deps, Job } from '../src/deps.js';
-import { smokeObservation } from '../src/smoke/alert.js';
-import { checkEnvironment, smokeProblem } from '../src/smoke/check.js';
+import { operate, rethrow } from '../src/operate/operate.js';
+import { smokeOperation } from '../src/operate/smoke.js';
+import { smokeObservation } from '../src/render/alerts/smoke.js';
+import { smokeProblem } from '../src/smoke/check.js';
 
 async function smokeOne(deps: Deps, env: Environment): Promise<void> {
-  const { runId, report } = await deps.runs.track({ kind: 'smoke', env: env.name, trigger: 'cron' }, () =>
-    checkEnvironment(env, deps),
-  );
+  const checked = await operate(deps, smokeOperation(env, { trigger: 'cron' }, deps));
+  if (checked.outcome !== 'done') rethrow(checked);
+  const { report } = checked;
+  const runId = checked.runId ?? '';
   const outcome = await observeAlert(deps, smokeObservation(report, runId, deps.config.alerts.serviceName));
   deps.log.info(
     { runId, env: env.name, verdict: report.verdict, ms: report.durationMs, alert: outcome },

@@ -10,6 +10,7 @@ import type { Chat } from './slack/chat.js';
 import type { Audit } from './store/audit.js';
 import type { Db } from './store/db.js';
 import type { Runs } from './store/runs.js';
+import type { Targets } from './targets/targets.js';
 
 export interface Deps {
   config: Config;
@@ -29,8 +30,10 @@ export interface Deps {
   runs: Runs;
   audit: Audit;
   metrics: Metrics;
-  /** Test seams: named points where a test may inject a fault. Empty in production. */
-  hooks: Partial<Record<string, (context: unknown) => Promise<void> | void>>;
+  /** The databases opsbot works on: seed targets, backup sources, drill servers, the access-review source. */
+  targets: Targets;
+  /** Delivers queued notices now (the alert lifecycle's port to publish/; the janitor delivers what fails). */
+  outbox: { deliver(refs: string[]): Promise<void> };
 }
 
 export interface Job {

@@ -1,8 +1,8 @@
 // Schedules every job: SCHEDULE_<JOB> overrides its default (`off` disables it), one replica per fire, no overlap,
 // and a run record per execution.
 import cron, { type ScheduledTask } from 'node-cron';
-import { withLock } from './coord/coord.js';
 import type { Deps, Job } from './deps.js';
+import { operate, rethrow } from './operate/operate.js';
 import { inFlight } from './settle.js';
 
 export interface Scheduler {
@@ -25,17 +25,22 @@ export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<void> {
   const started = performance.now();
   let status = 'passed';
   try {
-    const params = slot ? { slot: slot.toISOString() } : {};
-    const locked = await withLock(deps.coord, `job:${job.name}`, { owner: deps.runs.owner }, () =>
-      deps.runs.track({ kind: `job:${job.name}`, trigger: 'cron', params }, async () => {
+    const outcome = await operate(deps, {
+      kind: `job:${job.name}`,
+      action: 'job.run',
+      refuseAction: 'job.skip',
+      trigger: 'cron',
+      params: { job: job.name, ...(slot ? { slot: slot.toISOString() } : {}) },
+      lock: { key: `job:${job.name}`, owner: { owner: deps.runs.owner } },
+      run: async () => {
         await job.run(deps);
-        return { verdict: 'passed' };
-      }),
-    );
-    if (!locked.ok) {
+        return { verdict: 'passed' as const };
+      },
+    });
+    if (outcome.outcome === 'busy') {
       status = 'skipped';
-      deps.log.warn({ job: job.name, holder: locked.holder }, 'job skipped: its previous run is still going');
-    }
+      deps.log.warn({ job: job.name, holder: outcome.holder }, 'job skipped: its previous run is still going');
+    } else if (outcome.outcome !== 'done') rethrow(outcome);
   } catch (error) {
     status = 'error';
     deps.log.error({ err: error, job: job.name }, 'job failed');

@@ -9,20 +9,29 @@ import type { Deps } from './deps.js';
 import { createGithub } from './github/client.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './log.js';
-import { createMailer } from './mail/mailer.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { deliverOutbox } from './publish/alert-delivery.js';
 import { createRoles } from './roles.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions, webChat } from './slack/chat.js';
-import { createAudit } from './store/audit.js';
+import { type Audit, createAudit } from './store/audit.js';
 import { migrate } from './store/migrate.js';
 import { openDb } from './store/open.js';
 import { createRuns } from './store/runs.js';
+import { pgTargets, type Targets } from './targets/targets.js';
 
 export interface DepsOptions {
   log?: Logger;
   now?: () => Date;
   fetch?: typeof fetch;
-  hooks?: Deps['hooks'];
+  /** Tests wrap adapters to inject faults (a target that fails mid-seed, an audit log that refuses a write). */
+  wrap?: AdapterWrappers;
+}
+
+export interface AdapterWrappers {
+  targets?: (targets: Targets) => Targets;
+  audit?: (audit: Audit) => Audit;
+  mail?: (mail: Mailer) => Mailer;
 }
 
 /** Every adapter, opened and migrated: what the service, the CLI and tests share. */
@@ -51,7 +60,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   const chat = webChat(
     new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }),
   );
-  return {
+  const deps: Deps = {
     config,
     log,
     now,
@@ -60,13 +69,15 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     chat,
     fetch: options.fetch ?? fetch,
     github: createGithub(config.github, log),
-    mail: createMailer(config.smtp),
+    mail: options.wrap?.mail?.(createMailer(config.smtp)) ?? createMailer(config.smtp),
     roles: createRoles(config.roles, chat),
     runs: createRuns(db),
-    audit: createAudit(db, now),
+    audit: options.wrap?.audit?.(createAudit(db, now)) ?? createAudit(db, now),
     metrics: createMetrics(),
-    hooks: options.hooks ?? {},
+    targets: options.wrap?.targets?.(pgTargets()) ?? pgTargets(),
+    outbox: { deliver: (refs) => deliverOutbox(deps, { refs, now: true }).then(() => {}) },
   };
+  return deps;
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {

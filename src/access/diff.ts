@@ -29,11 +29,6 @@ export interface AccessDiff {
   comparedAt?: Partial<Record<SectionName, string>>;
 }
 
-/** Compared sections whose baseline is older than the previous snapshot (it could not read them), with its takenAt. */
-export function comparedEarlier(diff: AccessDiff): [SectionName, string][] {
-  return Object.entries(diff.comparedAt ?? {}).filter(([, at]) => at !== diff.previousAt) as [SectionName, string][];
-}
-
 const show = (value: unknown) => (value === null || value === undefined || value === '' ? '—' : `\`${value}\``);
 
 function byKey<T>(entries: T[], key: (entry: T) => string): Map<string, T> {

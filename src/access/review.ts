@@ -18,6 +18,8 @@ export interface AccessReviewRun {
   runId: string;
   review: AccessReview;
   files: { csv: ReviewFile; json: ReviewFile };
+  /** What the run record keeps. */
+  summary: AccessReviewReport;
 }
 /** What the run record keeps: the summary, not the 10 000 entries (those are in access_reviews). */
 export interface AccessReviewReport {
@@ -28,51 +30,54 @@ export interface AccessReviewReport {
   csvSha256: string;
 }
 
-export type ReviewDeps = Pick<Deps, 'config' | 'github' | 'now' | 'log' | 'db' | 'runs'>;
+export type ReviewDeps = Pick<Deps, 'config' | 'github' | 'now' | 'log' | 'db'>;
 
-export async function runAccessReview(deps: ReviewDeps, trigger: RunTrigger, actor?: Actor): Promise<AccessReviewRun> {
+/** Takes the review of run runId (recorded by the caller's operation). */
+export async function runAccessReview(
+  deps: ReviewDeps,
+  runId: string,
+  trigger: RunTrigger,
+  actor?: Actor,
+): Promise<AccessReviewRun> {
   let files: AccessReviewRun['files'] | undefined;
   let review: AccessReview | undefined;
-  const { runId } = await deps.runs.track(
-    { kind: 'access-review', trigger, actor },
-    async (runId): Promise<AccessReviewReport> => {
-      const [snapshot, previous] = await Promise.all([takeSnapshot(deps), latestBaseline(deps.db)]);
-      const diff = diffSnapshots(previous, snapshot);
-      const anomalies = findAnomalies(snapshot, previous, deps.config.access);
-      const id = randomId('ar');
-      const csv = snapshotCsv(snapshot, anomalies);
-      const csvSha256 = sha256(csv);
-      const base = snapshotFileBase(snapshot.takenAt);
-      files = {
-        csv: { filename: `${base}.csv`, content: csv },
-        json: { filename: `${base}.json`, content: snapshotJson(id, snapshot, diff, anomalies) },
-      };
-      await insertReview(deps.db, {
-        id,
-        runId,
-        takenAt: snapshot.takenAt,
-        trigger,
-        requestedBy: actor?.user ?? null,
-        snapshot,
-        counts: countSnapshot(snapshot, deps.config.access.minThreshold),
-        diff,
-        anomalies,
-        csv,
-        csvSha256,
-      });
-      review = await getReview(deps.db, id);
-      deps.log.info(
-        { runId, reviewId: id, anomalies: anomalies.length, changes: diff.changes.length },
-        'access review taken',
-      );
-      return {
-        reviewId: id,
-        takenAt: snapshot.takenAt,
-        anomalies: anomalies.length,
-        changes: diff.changes.length,
-        csvSha256,
-      };
-    },
-  );
-  return { runId, review: review!, files: files! };
+  const summary = await (async (): Promise<AccessReviewReport> => {
+    const [snapshot, previous] = await Promise.all([takeSnapshot(deps), latestBaseline(deps.db)]);
+    const diff = diffSnapshots(previous, snapshot);
+    const anomalies = findAnomalies(snapshot, previous, deps.config.access);
+    const id = randomId('ar');
+    const csv = snapshotCsv(snapshot, anomalies);
+    const csvSha256 = sha256(csv);
+    const base = snapshotFileBase(snapshot.takenAt);
+    files = {
+      csv: { filename: `${base}.csv`, content: csv },
+      json: { filename: `${base}.json`, content: snapshotJson(id, snapshot, diff, anomalies) },
+    };
+    await insertReview(deps.db, {
+      id,
+      runId,
+      takenAt: snapshot.takenAt,
+      trigger,
+      requestedBy: actor?.user ?? null,
+      snapshot,
+      counts: countSnapshot(snapshot, deps.config.access.minThreshold),
+      diff,
+      anomalies,
+      csv,
+      csvSha256,
+    });
+    review = await getReview(deps.db, id);
+    deps.log.info(
+      { runId, reviewId: id, anomalies: anomalies.length, changes: diff.changes.length },
+      'access review taken',
+    );
+    return {
+      reviewId: id,
+      takenAt: snapshot.takenAt,
+      anomalies: anomalies.length,
+      changes: diff.changes.length,
+      csvSha256,
+    };
+  })();
+  return { runId, review: review!, files: files!, summary };
 }

@@ -1,6 +1,6 @@
 // The alert emails (opened, reminder, resolved): plain text, built when they are sent so they carry the Slack link.
+import { formatDuration, utcDateTime } from '../format.js';
 import { maskUrl } from '../redact.js';
-import { formatDuration, utcDateTime } from './duration.js';
 import type { NoticeType } from './outbox.js';
 import type { AlertRow } from './store.js';
 

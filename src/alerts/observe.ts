@@ -2,14 +2,12 @@
 // its key, and hands the Slack message and emails to the outbox in the same transaction as the state change.
 
 import type { Deps } from '../deps.js';
-import { type DeliveryDeps, deliverOutbox } from '../publish/alert-delivery.js';
-import { alertResolvedText } from '../render/blocks/alert.js';
 import type { Db } from '../store/db.js';
 import type { AlertObservation, AlertOutcome } from './observation.js';
 import { emailRef, enqueue, type NoticeType, slackRef } from './outbox.js';
 import { ALERT_COLUMNS, type AlertRow, activeAlert, detailsOf, lockKey, recordStreak } from './store.js';
 
-export type ObserveDeps = DeliveryDeps & Pick<Deps, 'config'>;
+export type ObserveDeps = Pick<Deps, 'db' | 'mail' | 'config' | 'log' | 'now' | 'outbox'>;
 
 const told = new WeakSet<object>();
 function sayOnce(deps: ObserveDeps, subject: object, message: string): void {
@@ -34,23 +32,23 @@ export async function enqueueNotices(
   alert: AlertRow,
   type: NoticeType | 'changed',
   at: Date,
-  replyText?: string,
+  reply = false,
 ): Promise<void> {
   const channels = alertChannels(deps);
   if (channels.slack) {
     // A reminder changes nothing the message shows: only its thread reply goes out.
     if (type !== 'reminder') await enqueue(tx, { kind: 'alert.sync', alertId: alert.id }, at);
-    if (replyText && type !== 'changed')
-      await enqueue(tx, { kind: 'alert.reply', alertId: alert.id, type, text: replyText }, at);
+    // Worded when it is delivered, so a reply held back by an outage says how things stand then.
+    if (reply && type !== 'changed') await enqueue(tx, { kind: 'alert.reply', alertId: alert.id, type }, at);
   }
   if (channels.email && type !== 'changed') await enqueue(tx, { kind: 'alert.email', alertId: alert.id, type }, at);
 }
 
 /** Delivers an alert's queued notices now; what fails stays in the outbox for the janitor. */
 export async function deliverNow(deps: ObserveDeps, alertId: string): Promise<void> {
-  await deliverOutbox(deps, { refs: [slackRef(alertId), emailRef(alertId)], now: true }).catch((error) =>
-    deps.log.warn({ err: error, alertId }, 'alert delivery deferred to the janitor'),
-  );
+  await deps.outbox
+    .deliver([slackRef(alertId), emailRef(alertId)])
+    .catch((error) => deps.log.warn({ err: error, alertId }, 'alert delivery deferred to the janitor'));
 }
 
 /**
@@ -93,7 +91,7 @@ export async function observeAlert(deps: ObserveDeps, observation: AlertObservat
       `update alerts set status = 'resolved', resolved_at = $2 where id = $1 and status <> 'resolved' returning ${ALERT_COLUMNS}`,
       [active.id, at],
     );
-    await enqueueNotices(tx, deps, alert!, 'resolved', at, alertResolvedText(alert!));
+    await enqueueNotices(tx, deps, alert!, 'resolved', at, true);
     return { outcome: 'resolved', alertId: active.id };
   });
   deps.log.info({ key, failing, outcome: result.outcome, alertId: result.alertId }, 'alert observed');

@@ -7,7 +7,8 @@ export type OutboxPayload =
   /** Make the alert's Slack message show its current state: post it when it has no ts yet, update it otherwise. */
   | { kind: 'alert.sync'; alertId: string }
   /** A reply in the alert message's thread; waits (by ref order) for the message itself. */
-  | { kind: 'alert.reply'; alertId: string; type: NoticeType; text: string }
+  // text: replies queued before they were worded at delivery time.
+  | { kind: 'alert.reply'; alertId: string; type: NoticeType; text?: string }
   | { kind: 'alert.email'; alertId: string; type: NoticeType };
 
 export interface OutboxItem {

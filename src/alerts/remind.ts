@@ -1,5 +1,4 @@
 // Reminders: an open alert nobody acknowledged for ALERT_RENOTIFY_MINUTES gets a thread reply and an email.
-import { alertReminderText } from '../render/blocks/alert.js';
 import { deliverNow, enqueueNotices, type ObserveDeps } from './observe.js';
 import { ALERT_COLUMNS, type AlertRow } from './store.js';
 
@@ -14,7 +13,7 @@ export async function remindAlerts(deps: ObserveDeps): Promise<number> {
         where status = 'open' and coalesce(last_notified_at, first_seen) <= $2 returning ${ALERT_COLUMNS}`,
       [at, dueBefore],
     );
-    for (const alert of rows) await enqueueNotices(tx, deps, alert, 'reminder', at, alertReminderText(alert, at));
+    for (const alert of rows) await enqueueNotices(tx, deps, alert, 'reminder', at, true);
     return rows;
   });
   for (const alert of due) {

@@ -1,8 +1,10 @@
 // One backup of an environment: pg_dump inside an exported snapshot, with the manifest (counts, checksums, audit
 // chain) computed in the same snapshot beside it, published by a rename, indexed, and old backups pruned.
+
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
+import { compactUtc } from '../format.js';
 import { randomId } from '../ids.js';
 import { maskUrl } from '../redact.js';
 import { DrillFailure } from '../targets/connect.js';
@@ -11,13 +13,13 @@ import { recordBackup } from './backup-index.js';
 import { CHECKSUM_ALGORITHM, listTables } from './checksum.js';
 import { COMPRESSION_LEVEL, dumpAndChecksum } from './dump.js';
 import { reasonOf, storageProblem } from './failures.js';
-import { type BackupManifest, compactUtc, MANIFEST_FILE } from './manifest.js';
+import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
 import { missingToolProblem, olderClientProblem, toolVersion } from './pg-tools.js';
 import { pruneBackups } from './retention.js';
 import { openSnapshot, type SourceSnapshot } from './snapshot.js';
 import { type BackupStorage, combinedSha256, listFiles, localStorage, type StagedBackup } from './storage.js';
 
-export type BackupDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now' | 'hooks'>;
+export type BackupDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now' | 'targets'>;
 
 export interface BackupReport {
   kind: 'backup';

@@ -4,7 +4,7 @@
 import { storageFor, takeBackup } from '../backup/backup.js';
 import { type BackupRow, newestBackup } from '../backup/backup-index.js';
 import { reasonOf } from '../backup/failures.js';
-import { formatAge, formatBytes } from '../backup/manifest.js';
+import { formatAge, formatBytes } from '../format.js';
 import { maskSecrets, maskUrl } from '../redact.js';
 import { DrillFailure } from '../targets/connect.js';
 import { type DrillTarget, drillServerFor } from '../targets/target.js';
@@ -101,8 +101,7 @@ export async function runDrill(
         report.databaseCreated = true;
       }),
     );
-    await deps.hooks['drill.afterRestore']?.({ runId, env: target.name, database: name, databaseUrl: url });
-    await step('verify', () => verifyRestore(url, manifest, report));
+    await step('verify', () => verifyRestore(deps.targets, url, manifest, report));
     report.timings.recoveryMs = (report.timings.restoreMs ?? 0) + (report.timings.verifyMs ?? 0);
     await step('smoke', () => smokeTarget(target, deps, report));
   } catch (error) {
@@ -114,7 +113,7 @@ export async function runDrill(
 
   async function cleanup() {
     await step('cleanup', async () => {
-      await dropDrillDatabase(deps.db, server.url, runId, name);
+      await dropDrillDatabase(deps, server.url, runId, name);
       report.databaseDropped = true;
       return { detail: `dropped \`${name}\`` };
     }).catch((error) => {

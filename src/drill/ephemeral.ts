@@ -3,9 +3,9 @@
 
 import { createProblem } from '../backup/failures.js';
 import type { Deps } from '../deps.js';
-import type { Db } from '../store/db.js';
-import { closeQuietly, connect, DrillFailure, quoteIdent } from '../targets/connect.js';
+import { closeQuietly, DrillFailure, quoteIdent } from '../targets/connect.js';
 import { type DrillServer, databaseUrlOn, drillServerByLabel } from '../targets/target.js';
+import type { Targets } from '../targets/targets.js';
 
 const RUN_ID = /^r_[a-z0-9]{6,40}$/;
 export const DRILL_DATABASE_PREFIX = 'opsbot_drill_';
@@ -17,7 +17,7 @@ export function drillDatabaseName(runId: string): string {
 
 /** Records, then creates, the drill database of runId on server; returns its URL once it exists. */
 export async function createDrillDatabase(
-  db: Db,
+  { db, targets }: Pick<Deps, 'db' | 'targets'>,
   server: DrillServer,
   runId: string,
   encoding: string | undefined,
@@ -30,7 +30,7 @@ export async function createDrillDatabase(
   // Nothing was created when the server could not be reached or refused: the record is closed at once. A connection
   // lost after CREATE was sent leaves it open, and the janitor drops whatever may exist once the run has ended.
   const nothingCreated = () => db.query('update drill_databases set dropped_at = now() where name = $1', [name]);
-  const admin = await connect(server.url, `the drill server (${server.urlVar})`).catch(async (error) => {
+  const admin = await targets.client(server.url, `the drill server (${server.urlVar})`).catch(async (error) => {
     await nothingCreated();
     throw error;
   });
@@ -51,12 +51,17 @@ export async function createDrillDatabase(
  * Drops the drill database of runId on the server at serverUrl, and only it: the name must be opsbot_drill_<runId>
  * and recorded for that run in drill_databases, or nothing is dropped.
  */
-export async function dropDrillDatabase(db: Db, serverUrl: string, runId: string, name: string): Promise<void> {
+export async function dropDrillDatabase(
+  { db, targets }: Pick<Deps, 'db' | 'targets'>,
+  serverUrl: string,
+  runId: string,
+  name: string,
+): Promise<void> {
   const recorded = await db.query('select 1 from drill_databases where name = $1 and run_id = $2', [name, runId]);
   if (name !== drillDatabaseName(runId) || recorded.length === 0) {
     throw new Error(`refusing to drop ${name}: it is not the recorded drill database of run ${runId}`);
   }
-  const admin = await connect(serverUrl, 'the drill server', 'opsbot-janitor');
+  const admin = await targets.client(serverUrl, 'the drill server', 'opsbot-janitor');
   try {
     const { rows } = await admin.query<{ num: string }>(`select current_setting('server_version_num') as num`);
     // WITH (FORCE) (PostgreSQL 13+) ends what is still connected, e.g. a pg_restore orphaned by a crash.
@@ -75,7 +80,9 @@ export async function dropDrillDatabase(db: Db, serverUrl: string, runId: string
  * The janitor's part: drops every recorded drill database whose run is no longer running (a crash, a stop, a drop
  * that failed). A database whose server is no longer configured is left, and said in the log.
  */
-export async function dropLeftoverDrillDatabases(deps: Pick<Deps, 'db' | 'config' | 'log'>): Promise<string[]> {
+export async function dropLeftoverDrillDatabases(
+  deps: Pick<Deps, 'db' | 'config' | 'log' | 'targets'>,
+): Promise<string[]> {
   const leftovers = await deps.db.query<{ name: string; run_id: string; server: string }>(
     `select d.name, d.run_id, d.server from drill_databases d join runs r on r.id = d.run_id
       where d.dropped_at is null and r.status <> 'running' order by d.created_at`,
@@ -91,7 +98,7 @@ export async function dropLeftoverDrillDatabases(deps: Pick<Deps, 'db' | 'config
       continue;
     }
     try {
-      await dropDrillDatabase(deps.db, url, leftover.run_id, leftover.name);
+      await dropDrillDatabase(deps, url, leftover.run_id, leftover.name);
       dropped.push(leftover.name);
       deps.log.warn(
         { database: leftover.name, runId: leftover.run_id },
@@ -104,8 +111,8 @@ export async function dropLeftoverDrillDatabases(deps: Pick<Deps, 'db' | 'config
   return dropped;
 }
 
-export async function drillDatabaseExists(serverUrl: string, name: string): Promise<boolean> {
-  const admin = await connect(serverUrl, 'the drill server');
+export async function drillDatabaseExists(targets: Targets, serverUrl: string, name: string): Promise<boolean> {
+  const admin = await targets.client(serverUrl, 'the drill server');
   try {
     return (await admin.query('select 1 from pg_database where datname = $1', [name])).rows.length > 0;
   } finally {

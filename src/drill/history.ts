@@ -14,6 +14,8 @@ export interface DrillRun {
   error: string | null;
   /** Absent for runs that never finished (interrupted) or failed inside opsbot. */
   report?: DrillReport;
+  /** The verdict a person reads: PASS/FAIL from the report, or what happened to a run that has none. */
+  outcome: string;
 }
 
 interface Row {
@@ -28,19 +30,24 @@ interface Row {
   report: DrillReport | string | null;
 }
 
-const toRun = (row: Row): DrillRun => ({
-  runId: row.id,
-  env: row.env ?? '',
-  status: row.status,
-  trigger: row.trigger,
-  actor: row.actor,
-  startedAt: new Date(row.started_at),
-  finishedAt: row.finished_at ? new Date(row.finished_at) : null,
-  error: row.error,
-  ...(row.report
-    ? { report: typeof row.report === 'string' ? (JSON.parse(row.report) as DrillReport) : row.report }
-    : {}),
-});
+const toRun = (row: Row): DrillRun =>
+  withOutcome({
+    runId: row.id,
+    env: row.env ?? '',
+    status: row.status,
+    trigger: row.trigger,
+    actor: row.actor,
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at ? new Date(row.finished_at) : null,
+    error: row.error,
+    ...(row.report
+      ? { report: typeof row.report === 'string' ? (JSON.parse(row.report) as DrillReport) : row.report }
+      : {}),
+  } as Omit<DrillRun, 'outcome'>);
+
+function withOutcome(run: Omit<DrillRun, 'outcome'>): DrillRun {
+  return { ...run, outcome: drillOutcome(run) };
+}
 
 export async function recentDrills(db: Db, limit = 10): Promise<DrillRun[]> {
   const rows = await db.query<Row>(
@@ -62,7 +69,7 @@ export async function drillsBetween(db: Db, from: Date, to: Date): Promise<Drill
 }
 
 /** The verdict a person reads: PASS/FAIL from the report, or what happened to a run that has none. */
-export function drillOutcome(run: DrillRun): string {
+function drillOutcome(run: Omit<DrillRun, 'outcome'>): string {
   if (run.report) return run.report.verdict;
   if (run.status === 'running') return 'RUNNING';
   return run.status.toUpperCase();

@@ -1,4 +1,5 @@
 // The drill's report (the evidence an auditor reads) and its phases, as plain serialisable data.
+import type { CheckResult } from '../smoke/check.js';
 import type { ChainComparison, TableComparison } from './verify.js';
 
 export type PhaseName = 'backup' | 'integrity' | 'restore' | 'verify' | 'smoke' | 'cleanup';
@@ -11,14 +12,8 @@ export interface Phase {
   ms?: number;
 }
 
-export const PHASE_TITLES: Record<PhaseName, string> = {
-  backup: 'Pick the newest backup',
-  integrity: 'Check the dump against its sha256',
-  restore: 'Restore into a throw-away database',
-  verify: 'Compare counts, checksums and the audit chain',
-  smoke: 'Smoke checks',
-  cleanup: 'Drop the throw-away database',
-};
+/** The drill's phases, in the order they run. */
+export const PHASE_NAMES: readonly PhaseName[] = ['backup', 'integrity', 'restore', 'verify', 'smoke', 'cleanup'];
 
 export interface DrillReport {
   kind: 'drill';
@@ -46,7 +41,10 @@ export interface DrillReport {
   versions: { server?: string; pgDump?: string; pgRestore?: string; drillServer?: string };
   tables: TableComparison[];
   chain?: ChainComparison;
-  smoke?: { verdict: 'passed' | 'failed' | 'skipped'; lines: string[] };
+  /** checks: the smoke checks run against the restored copy's environment; lines: reports stored before them. */
+  smoke?: { verdict: 'passed' | 'failed' | 'skipped'; reason?: string; checks?: CheckResult[]; lines?: string[] };
+  /** How the checksums were computed (the manifest's algorithm, which the drill requires to be opsbot's own). */
+  checksumAlgorithm?: string;
   phases: Phase[];
   timings: {
     backupAgeSeconds?: number;
@@ -70,5 +68,5 @@ export interface DrillReport {
 export type DrillProgress = (report: DrillReport) => Promise<void> | void;
 
 export function initialPhases(): Phase[] {
-  return (Object.keys(PHASE_TITLES) as PhaseName[]).map((name) => ({ name, status: 'pending' }));
+  return PHASE_NAMES.map((name) => ({ name, status: 'pending' }));
 }

@@ -1,20 +1,22 @@
 // The drill's steps between picking a backup and dropping the copy: integrity, restore, verification, smoke checks.
+
 import { join } from 'node:path';
 import type { BackupDeps } from '../backup/backup.js';
 import type { BackupRow } from '../backup/backup-index.js';
 import { CHECKSUM_ALGORITHM, checksumTables, listTables } from '../backup/checksum.js';
 import { PARALLEL_JOBS } from '../backup/dump.js';
 import { restoreProblem } from '../backup/failures.js';
-import { type BackupManifest, DUMP_DIR, formatBytes } from '../backup/manifest.js';
+import { type BackupManifest, DUMP_DIR } from '../backup/manifest.js';
 import { missingToolProblem, passwordOf, runTool, toolVersion, withToolConnection } from '../backup/pg-tools.js';
 import { walkAuditChain } from '../backup/snapshot.js';
 import type { BackupStorage } from '../backup/storage.js';
 import type { Deps } from '../deps.js';
+import { formatBytes } from '../format.js';
 import { maskUrl } from '../redact.js';
-import { checkLines } from '../render/text/smoke.js';
 import { checkEnvironment, smokeProblem } from '../smoke/check.js';
-import { closeQuietly, connect, DrillFailure } from '../targets/connect.js';
+import { closeQuietly, DrillFailure } from '../targets/connect.js';
 import { type DrillServer, type DrillTarget, databaseIdentity, databaseUrlOn } from '../targets/target.js';
+import type { Targets } from '../targets/targets.js';
 import { createDrillDatabase, drillDatabaseName } from './ephemeral.js';
 import type { DrillReport } from './report.js';
 import { compareChains, compareTables } from './verify.js';
@@ -93,7 +95,7 @@ export async function restoreBackup(
   if (databaseIdentity(databaseUrlOn(server.url, name)) === databaseIdentity(target.url)) {
     throw new DrillFailure(`Refusing to drill: the throw-away database ${name} would be the source database itself.`);
   }
-  const url = await createDrillDatabase(deps.db, server, runId, manifest.encoding);
+  const url = await createDrillDatabase(deps, server, runId, manifest.encoding);
   onCreate();
   const result = await withToolConnection(url, (conninfo) =>
     runTool(
@@ -114,15 +116,26 @@ export async function restoreBackup(
 }
 
 /** Recounts and rechecksums the restored copy, compares it with the manifest, and walks its audit chain. */
-export async function verifyRestore(url: string, manifest: BackupManifest, report: DrillReport): Promise<StepResult> {
+export async function verifyRestore(
+  targets: Targets,
+  url: string,
+  manifest: BackupManifest,
+  report: DrillReport,
+): Promise<StepResult> {
   const what = 'the drill database';
 
-  const client = await connect(url, what);
+  const client = await targets.client(url, what);
   try {
     const { rows } = await client.query<{ version: string }>(`select current_setting('server_version') as version`);
     report.versions.drillServer = rows[0]?.version;
-    const sums = await checksumTables(await listTables(client), PARALLEL_JOBS, () => connect(url, what), closeQuietly);
+    const sums = await checksumTables(
+      await listTables(client),
+      PARALLEL_JOBS,
+      () => targets.client(url, what),
+      closeQuietly,
+    );
     report.tables = compareTables(manifest.tables, sums);
+    report.checksumAlgorithm = manifest.checksumAlgorithm;
     if (manifest.auditChain) report.chain = compareChains(manifest.auditChain, await walkAuditChain(client));
   } finally {
     await closeQuietly(client);
@@ -154,11 +167,11 @@ export async function smokeTarget(
       ? `no base URL is set for ${env.name}`
       : undefined;
   if (!env || skipped) {
-    report.smoke = { verdict: 'skipped', lines: [skipped ?? 'skipped'] };
+    report.smoke = { verdict: 'skipped', reason: skipped ?? 'skipped' };
     return { detail: skipped ?? 'skipped', skipped: true };
   }
   const smoke = await checkEnvironment(env, deps);
-  report.smoke = { verdict: smoke.verdict, lines: checkLines(smoke.checks, 'plain') };
+  report.smoke = { verdict: smoke.verdict, checks: smoke.checks };
   const failing = smoke.checks.filter((c) => !c.ok).map((c) => `${c.path} ${c.reason ?? c.status ?? ''}`.trim());
   return {
     detail: `${smoke.verdict} · ${smoke.checks.map((c) => `${c.path} ${c.status ?? 'no response'}`).join(', ')}`,

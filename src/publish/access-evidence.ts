@@ -1,12 +1,14 @@
 // The evidence package as files: an index for people (Markdown) and for spreadsheets (CSV), beside the snapshots.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EvidenceIndex, EvidencePackage } from '../access/evidence.js';
+import { buildEvidence, type EvidenceIndex, type EvidencePackage } from '../access/evidence.js';
 import { toCsvTable } from '../access/export.js';
 import type { ReviewFile } from '../access/review.js';
 import type { Deps } from '../deps.js';
+import type { OperationSpec } from '../operate/spec.js';
 import { evidenceMessage } from '../render/blocks/access.js';
 import type { MessageRef } from '../slack/chat.js';
+import type { Actor } from '../store/runs.js';
 
 const INDEX_COLUMNS = [
   'week',
@@ -132,4 +134,29 @@ export async function publishEvidence(
     );
   }
   return ref;
+}
+
+/** `/access-review evidence <quarter>` as an operation: reviewers only, `access-review.evidence` audited. */
+export function evidenceOperation(
+  deps: Deps,
+  quarter: string,
+  actor: Actor,
+): OperationSpec<{ pkg: Awaited<ReturnType<typeof buildEvidence>>; ref?: MessageRef }> {
+  return {
+    kind: 'access-review.evidence',
+    action: 'access-review.evidence',
+    trigger: 'slash',
+    actor,
+    role: 'reviewer',
+    what: '/access-review evidence',
+    params: { quarter },
+    run: async () => {
+      const pkg = await buildEvidence(deps, quarter);
+      if ('reason' in pkg) return { pkg };
+      return { pkg, ref: await publishEvidence(deps, pkg, actor.channel) };
+    },
+    keep: ({ pkg }) => ('reason' in pkg ? { reason: pkg.reason } : { quarter, index: pkg.index }),
+    auditOutcome: ({ pkg }) => ('reason' in pkg ? 'refused' : 'published'),
+    auditParams: ({ pkg }) => ('reason' in pkg ? { reason: pkg.reason } : { gaps: pkg.index.gapWeeks }),
+  };
 }

@@ -5,12 +5,12 @@
 
 import { type AccessReviewRun, runAccessReview } from '../access/review.js';
 import { type AccessReview, getReview, setReviewIssue, setReviewMessage } from '../access/store.js';
-import { countLines } from '../access/summary.js';
-import { type Locked, withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
 import { openIssue } from '../github/issues.js';
+import type { OperationSpec } from '../operate/spec.js';
 import { maskSecrets } from '../redact.js';
 import { comparedEarlierLines, reviewMessage, reviewTitle } from '../render/blocks/access.js';
+import { countLines } from '../render/text/access-counts.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
 
@@ -112,26 +112,41 @@ export async function publishReview(
 
 export const REVIEW_LOCK = 'access-review';
 
+export interface ReviewOptions {
+  /** Where a slash command was typed, used when SLACK_REVIEW_CHANNEL is not set. */
+  fallbackChannel?: string;
+  /** false stores the review without posting it (the CLI without Slack credentials). */
+  publish?: boolean;
+}
+export interface ReviewOutcome {
+  run: AccessReviewRun;
+  published?: Published;
+}
+
 /**
- * Take, store and publish a review, one at a time across replicas: each diffs against the one before it.
- * publish false stores it without posting (the CLI without Slack credentials).
+ * Take, store and publish a review as one operation, one at a time across replicas (each diffs against the one
+ * before it): `access-review.run` audited once it is posted (or stored).
  */
-export async function runAndPublishReview(
+export function reviewOperation(
   deps: Deps,
   trigger: RunTrigger,
-  actor?: Actor,
-  options: { fallbackChannel?: string; publish?: boolean } = {},
-): Promise<Locked<{ run: AccessReviewRun; published?: Published }>> {
-  const owner = { user: actor?.user ?? null, trigger };
-  return withLock(
-    deps.coord,
-    REVIEW_LOCK,
-    owner,
-    async () => {
-      const run = await runAccessReview(deps, trigger, actor);
+  actor: Actor | undefined,
+  options: ReviewOptions = {},
+): OperationSpec<ReviewOutcome> {
+  return {
+    kind: 'access-review',
+    action: 'access-review.run',
+    trigger,
+    actor,
+    ...(trigger === 'slash' ? { role: 'reviewer' as const, what: '/access-review run' } : {}),
+    lock: { key: REVIEW_LOCK, ttlMs: 120_000, owner: { user: actor?.user ?? null, trigger } },
+    run: async (ctx) => {
+      const run = await runAccessReview({ ...deps, log: ctx.log }, ctx.runId!, trigger, actor);
       if (options.publish === false) return { run };
       return { run, published: await publishReview(deps, run, options.fallbackChannel) };
     },
-    120_000,
-  );
+    keep: (outcome) => outcome.run.summary,
+    auditOutcome: (outcome) => (outcome.published?.ref ? 'posted' : 'stored'),
+    auditParams: (outcome) => ({ reviewId: outcome.run.review.id, anomalies: outcome.run.review.anomalies.length }),
+  };
 }

@@ -13,7 +13,7 @@ import {
 import { type AlertRow, findAlert } from '../alerts/store.js';
 import type { Deps } from '../deps.js';
 import { maskSecrets } from '../redact.js';
-import { alertMessage } from '../render/blocks/alert.js';
+import { alertMessage, alertReminderText, alertResolvedText } from '../render/blocks/alert.js';
 import { slackErrorCode } from '../slack/chat.js';
 
 export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now'>;
@@ -65,7 +65,9 @@ async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string
   if (payload.type === 'reminder' && alert.status !== 'open') return undefined;
   if (payload.kind === 'alert.reply') {
     if (!alert.slack_channel || !alert.slack_ts) throw new Error('the alert message is not posted yet');
-    await deps.chat.post(alert.slack_channel, { text: payload.text }, alert.slack_ts);
+    const text =
+      payload.text ?? (payload.type === 'reminder' ? alertReminderText(alert, deps.now()) : alertResolvedText(alert));
+    await deps.chat.post(alert.slack_channel, { text }, alert.slack_ts);
     return undefined;
   }
   if (!deps.mail.configured || !deps.mail.alertTo) {

@@ -1,49 +1,18 @@
 // seedPilots: the runbook's five steps against one target database as a plain SeedReport. Steps 1, 2, 4 and 5 share
 // one transaction; step 3 (the test email) runs after it commits. It does not check the guards: callers run
 // checkSeedTarget first (tests may call it on any throw-away database).
+
 import type { Deps } from '../deps.js';
 import { maskSecrets, maskUrl } from '../redact.js';
-import { postgresDb } from '../store/postgres.js';
 import { tenantIds } from './data.js';
 import { passwordOf } from './guards.js';
+import { SEED_STEP_TITLES, type SeedReport, type SeedStep } from './report.js';
 import { applyPilotSchema } from './schema.js';
 import { rollupDay, type ShadowReport, shadowReports } from './shadow.js';
 import { seedTenantsAndData, testNotifications } from './steps.js';
 import { summariseTarget } from './summary.js';
 import type { UpsertCounts } from './upsert.js';
 
-export type SeedStepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'warning' | 'failed';
-export interface SeedStep {
-  number: number;
-  title: string;
-  status: SeedStepStatus;
-  /** One line on what the step did, or why it failed. */
-  detail?: string;
-  durationMs?: number;
-}
-export interface SeedReport {
-  verdict: 'passed' | 'failed';
-  env?: string;
-  /** The target URL, password masked. */
-  target: string;
-  prefix: string;
-  count: number;
-  tenants: string[];
-  steps: SeedStep[];
-  /** Set when verdict is failed: the transaction was rolled back, so nothing of this run was written. */
-  failure?: { step: number; title: string; reason: string };
-  written: Record<string, UpsertCounts>;
-  migrationsApplied: string[];
-  /** Every pilot table and its row count after the run (the runbook's db_summary.txt). */
-  summary: { table: string; rows: number }[];
-  schemaVersion?: string;
-  shadowReports: ShadowReport[];
-  rollupDay?: string;
-  /** The seed_log.txt lines. */
-  log: string[];
-  startedAt: string;
-  finishedAt: string;
-}
 export interface SeedOptions {
   prefix: string;
   count: number;
@@ -56,20 +25,13 @@ export interface SeedOptions {
   /** Called with each log line as it is written (the CLI prints them). */
   onLog?: (line: string) => void;
 }
-export type SeedDeps = Partial<Pick<Deps, 'now' | 'mail' | 'hooks' | 'log'>>;
+export type SeedDeps = Partial<Pick<Deps, 'now' | 'mail' | 'log'>> & Pick<Deps, 'targets'>;
 
-export const SEED_STEP_TITLES = [
-  'Migrations',
-  'Tenants and demo data',
-  'Notifications',
-  'Shadow reports',
-  'Analytics rollup',
-];
 // Serialises seeding of one database across opsbot replicas, the CLI, and anything else that uses it. ("seed" in ASCII.)
 const SEED_ADVISORY_LOCK = 0x73656564;
 const RULE = '='.repeat(44);
 
-export async function seedPilots(targetUrl: string, options: SeedOptions, deps: SeedDeps = {}): Promise<SeedReport> {
+export async function seedPilots(targetUrl: string, options: SeedOptions, deps: SeedDeps): Promise<SeedReport> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const day = started.toISOString().slice(0, 10);
@@ -117,8 +79,6 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
     log(`\n📝 Step ${number}: ${current.title}${note}...`);
     progress();
     const at = performance.now();
-    // Test seam: a fault at the start of any step.
-    await deps.hooks?.['seed.step']?.({ step: number });
     const outcome = await work();
     Object.assign(current, outcome, { durationMs: Math.round(performance.now() - at) });
     progress();
@@ -136,7 +96,7 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
   ])
     log(line);
 
-  const db = postgresDb(targetUrl, 2);
+  const db = deps.targets.pool(targetUrl, 2);
   const notifications = steps[2]!;
   // Mail waits for the commit, so no email announces a seed that then rolls back; the runbook's numbering stays.
   notifications.detail = 'runs after the commit';
@@ -153,7 +113,7 @@ export async function seedPilots(targetUrl: string, options: SeedOptions, deps: 
           detail: applied.length ? `applied ${applied.length}, now at \`${version}\`` : `up to date at \`${version}\``,
         };
       });
-      await step(2, () => seedTenantsAndData(tx, report, day, log, deps));
+      await step(2, () => seedTenantsAndData(tx, report, day, log));
       await step(4, async () => {
         report.shadowReports = await shadowReports(tx, tenants, day);
         log(`✅ Generated ${report.shadowReports.length} shadow reports (7 days to ${day})`);

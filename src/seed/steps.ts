@@ -1,17 +1,13 @@
 // Steps 2 and 3 of seedPilots: the tenants and their demo data as batched upserts, and the test email.
+
+import type { Deps } from '../deps.js';
 import { maskSecrets } from '../redact.js';
 import type { Db } from '../store/db.js';
 import { pilotRows } from './data.js';
-import type { SeedDeps, SeedReport } from './pilots.js';
+import type { SeedReport } from './report.js';
 import { upsertRows } from './upsert.js';
 
-export async function seedTenantsAndData(
-  tx: Db,
-  report: SeedReport,
-  day: string,
-  log: (line: string) => void,
-  deps: SeedDeps,
-) {
+export async function seedTenantsAndData(tx: Db, report: SeedReport, day: string, log: (line: string) => void) {
   const [tenantRows, ...dataRows] = pilotRows(report.prefix, report.count, day);
   const existing = new Set(
     (await tx.query<{ id: string }>('select id from tenants where id = any($1::text[])', [report.tenants])).map(
@@ -19,14 +15,12 @@ export async function seedTenantsAndData(
     ),
   );
   report.written.tenants = await upsertRows(tx, tenantRows!);
-  for (const [index, tenant] of report.tenants.entries()) {
+  for (const tenant of report.tenants) {
     log(
       existing.has(tenant)
         ? `✅ Tenant already present, reset to seeded values: ${tenant}`
         : `✅ Created tenant: ${tenant}`,
     );
-    // Test seam: a fault here lands in the middle of step 2, after tenants are written and before their data.
-    await deps.hooks?.['seed.tenant']?.({ tenant, index, prefix: report.prefix });
   }
   for (const rows of dataRows) {
     const counts = await upsertRows(tx, rows);
@@ -39,7 +33,11 @@ export async function seedTenantsAndData(
   return { status: 'done' as const, detail: `${report.tenants.length} tenants; ${created} rows new` };
 }
 
-export async function testNotifications(report: SeedReport, deps: SeedDeps, log: (line: string) => void) {
+export async function testNotifications(
+  report: SeedReport,
+  deps: Partial<Pick<Deps, 'mail'>>,
+  log: (line: string) => void,
+) {
   if (!deps.mail?.configured) {
     log('⚠️  SMTP not configured, skipping email test');
     return { status: 'skipped' as const, detail: 'SMTP not configured, skipping' };
@@ -59,6 +57,6 @@ export async function testNotifications(report: SeedReport, deps: SeedDeps, log:
     // Mail is a check of the notification path, not data: a failure is reported, the seed goes on.
     const reason = maskSecrets((error as Error).message);
     log(`⚠️  Test email failed: ${reason}`);
-    return { status: 'warning' as const, detail: `test email failed: ${reason}` };
+    return { status: 'warning' as const, detail: `test email failed: ${reason}; the seed is committed` };
   }
 }

@@ -4,7 +4,7 @@ import { randomId } from '../ids.js';
 import { maskSecrets } from '../redact.js';
 import type { Db } from './db.js';
 
-export type RunTrigger = 'slash' | 'cron' | 'cli' | 'button';
+export type RunTrigger = 'slash' | 'cron' | 'cli' | 'button' | 'modal' | 'api' | 'webhook';
 export type RunStatus = 'running' | 'passed' | 'failed' | 'error' | 'interrupted';
 export interface Actor {
   user: string;
@@ -42,12 +42,17 @@ export interface Runs {
     runId: string,
     status: Exclude<RunStatus, 'running'>,
     outcome?: { report?: unknown; error?: string },
+    /** A transaction to finish in, so the run's final state and its audit event are one write. */
+    tx?: Db,
   ): Promise<void>;
   /** start, fn, finish: the status comes from the report's verdict; a throw records `error` and rethrows. */
   track<R>(meta: RunMeta, fn: (runId: string) => Promise<R>): Promise<{ runId: string; report: R }>;
   setMessage(runId: string, ref: { channel: string; ts: string }): Promise<void>;
   get(runId: string): Promise<RunRow | undefined>;
+  /** Keeps every running run of this process alive. */
   heartbeat(): Promise<void>;
+  /** Keeps one run alive (the operation pipeline beats for each of its runs). */
+  beat(runId: string): Promise<void>;
 }
 
 /** `passed`/`failed` from a report's `verdict` or `status` (any case, PASS/FAIL too); `passed` otherwise. */
@@ -79,8 +84,8 @@ export function createRuns(db: Db, owner = randomId('p', 8)): Runs {
       );
       return id;
     },
-    async finish(runId, status, outcome = {}) {
-      await db.query(
+    async finish(runId, status, outcome = {}, tx = db) {
+      await tx.query(
         `update runs set status = $2, finished_at = now(), report = coalesce($3::jsonb, report), error = $4
           where id = $1 and status = 'running'`,
         [
@@ -108,6 +113,9 @@ export function createRuns(db: Db, owner = randomId('p', 8)): Runs {
     async get(runId) {
       const [row] = await db.query<RunRow>('select * from runs where id = $1', [runId]);
       return row;
+    },
+    async beat(runId) {
+      await db.query(`update runs set heartbeat_at = now() where id = $1 and status = 'running'`, [runId]);
     },
     async heartbeat() {
       await db.query(`update runs set heartbeat_at = now() where owner = $1 and status = 'running'`, [owner]);

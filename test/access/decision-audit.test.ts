@@ -2,6 +2,7 @@
 // review can still be decided.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Bot } from '../support/bot.js';
+import { auditFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { REVIEWERS, type ReviewSetup, startReviewSetup, waitForReply, waitForReview } from './fixtures.js';
 
@@ -29,10 +30,11 @@ describeWithPostgres('an access-review decision and its audit event', () => {
     setup = await startReviewSetup({
       clean: true,
       bot: {
-        hooks: {
-          'access-review.decided': () => {
-            if (failBetween) throw new Error('opsbot stopped between the decision and its audit event');
-          },
+        wrap: {
+          audit: auditFault((event) => {
+            if (failBetween && event.action === 'access-review.approve' && event.outcome === 'approved')
+              throw new Error('opsbot stopped between the decision and its audit event');
+          }),
         },
       },
     });
@@ -43,12 +45,12 @@ describeWithPostgres('an access-review decision and its audit event', () => {
   });
   afterAll(() => setup?.stop());
 
-  it('keeps neither the decision nor its audit event when opsbot fails between them', async () => {
+  it('keeps neither the decision nor its audit event when opsbot fails between them, and records the failure', async () => {
     const before = bot.slack.callsOf('response_url').length;
     await approve();
     expect(await waitForReply(bot, before, /Something went wrong/)).toMatch(/^Something went wrong in opsbot \(ref e_/);
     expect(await decision()).toBeNull();
-    expect(await audited()).toEqual([]);
+    expect(await audited()).toEqual([{ actor: REVIEWERS.reviewer, outcome: 'error' }]);
     expect(bot.slack.callsOf('chat.update')).toHaveLength(0);
   });
 
@@ -57,7 +59,10 @@ describeWithPostgres('an access-review decision and its audit event', () => {
     await approve();
     await bot.slack.waitFor('chat.update', 1, 15_000);
     expect(await decision()).toBe('approved');
-    expect(await audited()).toEqual([{ actor: REVIEWERS.reviewer, outcome: 'approved' }]);
+    expect(await audited()).toEqual([
+      { actor: REVIEWERS.reviewer, outcome: 'error' },
+      { actor: REVIEWERS.reviewer, outcome: 'approved' },
+    ]);
     expect((await bot.deps.audit.verify()).ok).toBe(true);
   });
 });

@@ -89,6 +89,12 @@ export async function waitForReview(
   count: number,
 ): Promise<{ post: SlackCall; ts: string; files: UploadedFile[] }> {
   const uploads = await bot.slack.waitFor('files.completeUploadExternal', count, 30_000);
+  // The upload is the review's last visible act; the operation ends (run finished, audited, lock freed) just after.
+  for (let tries = 0; tries < 200; tries++) {
+    const running = await bot.db.query("select 1 from runs where kind = 'access-review' and status = 'running'");
+    if (running.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const ts = String(uploads[count - 1]!.args.thread_ts);
   const post = reviewPosts(bot)[count - 1];
   if (!post)

@@ -103,6 +103,7 @@ describe('drill messages', () => {
         startedAt: new Date('2026-01-01T10:00:00Z'),
         finishedAt: null,
         error: 'interrupted: opsbot was stopped',
+        outcome: 'INTERRUPTED',
       },
     ];
     expect(drillHistoryText(runs)).toContain(

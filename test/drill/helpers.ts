@@ -1,10 +1,12 @@
 // Drill test helpers: a seeded source database (pilot tenants plus odd shapes: no primary key, duplicate rows, a quoted
 // name, another schema, a dropped column), a backup directory, and ways to look at what a drill left behind.
+
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { seedPilots } from '../../src/seed/pilots.js';
+import { pgTargets } from '../../src/targets/targets.js';
 import type { Bot } from '../support/bot.js';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
@@ -23,7 +25,7 @@ export async function createSource(label = 'src', { pilots = 2, extraRows = 500 
   const url = new URL(db.url);
   url.password = PASSWORD;
   if (!url.username) url.username = 'postgres';
-  await seedPilots(db.url, { prefix: 'pilot', count: pilots });
+  await seedPilots(db.url, { prefix: 'pilot', count: pilots }, { targets: pgTargets() });
   await db.query(`
     create table events_nopk (kind text, payload jsonb, at timestamptz, amount double precision, tags text[]);
     insert into events_nopk select 'k' || (g % 7), jsonb_build_object('g', g), timestamptz '2026-01-01' + g * interval '1 minute',

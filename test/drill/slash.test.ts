@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
 import { type FakeApp, startFakeApp } from '../support/fake-app.js';
+import { clientFault } from '../support/faults.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 import { backupDir, createSource, databasesLike, OPERATOR, PASSWORD, type Source, slashDrill } from './helpers.js';
@@ -11,7 +12,7 @@ import { backupDir, createSource, databasesLike, OPERATOR, PASSWORD, type Source
 // Each drill restores a real database: generous on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 120_000 });
 
-type Hook = (context: { databaseUrl: string; runId: string }) => Promise<void>;
+type Hook = (context: { databaseUrl: string }) => Promise<void>;
 
 describeWithPostgres('/drill restore', () => {
   let source: Source;
@@ -19,6 +20,7 @@ describeWithPostgres('/drill restore', () => {
   let app: FakeApp;
   let bot: Bot;
   let afterRestore: Hook | undefined;
+  const verified = new Set<string>();
 
   beforeAll(async () => {
     [source, backups, app] = await Promise.all([createSource(), backupDir(), startFakeApp()]);
@@ -30,7 +32,14 @@ describeWithPostgres('/drill restore', () => {
         BACKUP_DIR: backups.dir,
         OPSBOT_OPERATORS: `${OPERATOR},U_OP_TWO`,
       },
-      hooks: { 'drill.afterRestore': (context) => afterRestore?.(context as Parameters<Hook>[0]) },
+      wrap: {
+        // The first session on a restored copy is its verification's: the hook runs just before it, once per copy.
+        targets: clientFault(async (url) => {
+          if (!/opsbot_drill_/.test(url) || verified.has(url)) return;
+          verified.add(url);
+          await afterRestore?.({ databaseUrl: url });
+        }),
+      },
     });
   });
   afterAll(async () => {

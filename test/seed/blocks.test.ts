@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedConfirmModal, seedProgressMessage, seedResultMessage } from '../../src/render/blocks/seed.js';
 import { tenantIds } from '../../src/seed/data.js';
-import { SEED_STEP_TITLES, type SeedReport } from '../../src/seed/pilots.js';
+import { SEED_STEP_TITLES, type SeedReport } from '../../src/seed/report.js';
 import { blockProblem, textOf } from '../support/slack-fake.js';
 
 function report(count: number, overrides: Partial<SeedReport> = {}): SeedReport {

@@ -1,6 +1,7 @@
 // Two submissions at the same moment: one seeds, the other is told who is seeding and since when; counts are one run's.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
+import { poolFault, SEED_SQL } from '../support/faults.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { countsOf, createTarget, ONE_RUN, PILOT_TABLES, submitSeed } from './helpers.js';
 
@@ -16,7 +17,7 @@ describeWithPostgres('two seeds of one environment at once', () => {
     bot = await startBot({
       env: { ENVIRONMENTS: 'staging', STAGING_DATABASE_URL: target.urlWithPassword, OPSBOT_OPERATORS: 'U_ANA,U_BEN' },
       // Holds the winner inside step 2 until the loser has been answered, so "at the same moment" is certain.
-      hooks: { 'seed.tenant': () => gate },
+      wrap: { targets: poolFault((sql) => (SEED_SQL.step2Data(sql) ? gate : undefined)) },
     });
   });
   afterAll(async () => {

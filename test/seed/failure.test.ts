@@ -2,6 +2,7 @@
 // step failed and why.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
+import { poolFault, SEED_SQL } from '../support/faults.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 import { createTarget, fingerprint, OPERATOR, submitSeed, tablesOf } from './helpers.js';
@@ -14,11 +15,11 @@ describeWithPostgres('a seed that fails in step 2', () => {
     target = await createTarget();
     bot = await startBot({
       env: { ENVIRONMENTS: 'staging', STAGING_DATABASE_URL: target.urlWithPassword, OPSBOT_OPERATORS: OPERATOR },
-      hooks: {
-        // The second tenant's turn: tenants are written, their demo data is not yet.
-        'seed.tenant': (context) => {
-          if (failing && (context as { index: number }).index === 1) throw new Error('injected: disk full');
-        },
+      wrap: {
+        // Tenants are written, their demo data is not yet.
+        targets: poolFault((sql) => {
+          if (failing && SEED_SQL.step2Data(sql)) throw new Error('injected: disk full');
+        }),
       },
     });
   });

@@ -2,6 +2,7 @@
 // sends no mail, and the log says step 3 ran last.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
+import { mailFault, poolFault, SEED_SQL } from '../support/faults.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
@@ -23,10 +24,14 @@ describeWithPostgres('the test email of a seed', () => {
         ...smtp.env(),
         ALERT_EMAIL: 'ops@example.com',
       },
-      hooks: {
-        'seed.step': (context) => {
-          if ((context as { step: number }).step === failAt) throw new Error(`injected: step ${failAt} broke`);
-        },
+      wrap: {
+        targets: poolFault((sql) => {
+          const step = SEED_SQL.step4(sql) ? 4 : SEED_SQL.step5(sql) ? 5 : undefined;
+          if (step !== undefined && step === failAt) throw new Error(`injected: step ${failAt} broke`);
+        }),
+        mail: mailFault(() => {
+          if (failAt === 3) throw new Error('injected: step 3 broke');
+        }),
       },
     });
   });
@@ -76,7 +81,7 @@ describeWithPostgres('the test email of a seed', () => {
     failAt = 3;
     const { text, log } = await seed();
     expect(text).toContain('Seeded 3 pilot tenants into staging');
-    expect(text).toContain('3. Notifications — failed: injected: step 3 broke; the seed is committed');
+    expect(text).toContain('3. Notifications — test email failed: injected: step 3 broke; the seed is committed');
     expect(log).toContain('injected: step 3 broke');
     expect(log).not.toContain('rolled back');
     expect(smtp.mails).toHaveLength(1);

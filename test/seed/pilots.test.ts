@@ -1,7 +1,9 @@
 // seedPilots as other code calls it: a plain report, deterministic rows, prefixes side by side, and a target it cannot
 // reach reported as step 1 failing rather than thrown.
+
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedPilots } from '../../src/seed/pilots.js';
+import { pgTargets } from '../../src/targets/targets.js';
 import { describeWithPostgres, urlFor } from '../support/infra.js';
 import { countsOf, createTarget, fingerprint, PASSWORD, PILOT_TABLES } from './helpers.js';
 
@@ -19,8 +21,8 @@ describeWithPostgres('seedPilots', () => {
 
   it('writes the same rows into two databases on the same day', async () => {
     const [a, b] = await Promise.all([
-      seedPilots(target.urlWithPassword, { prefix: 'pilot', count: 3 }, { now }),
-      seedPilots(twin.urlWithPassword, { prefix: 'pilot', count: 3 }, { now }),
+      seedPilots(target.urlWithPassword, { prefix: 'pilot', count: 3 }, { now, targets: pgTargets() }),
+      seedPilots(twin.urlWithPassword, { prefix: 'pilot', count: 3 }, { now, targets: pgTargets() }),
     ]);
     expect([a.verdict, b.verdict]).toEqual(['passed', 'passed']);
     const strip = async (db: typeof target) => {
@@ -36,7 +38,11 @@ describeWithPostgres('seedPilots', () => {
   });
 
   it('keeps tenants of another prefix beside the first', async () => {
-    const report = await seedPilots(target.urlWithPassword, { prefix: 'demo', count: 2 }, { now });
+    const report = await seedPilots(
+      target.urlWithPassword,
+      { prefix: 'demo', count: 2 },
+      { now, targets: pgTargets() },
+    );
     expect(report.tenants).toEqual(['demo-smb-001', 'demo-prof-002']);
     expect((await countsOf(target, PILOT_TABLES)).tenants).toBe(5);
     expect(report.summary).toContainEqual({ table: 'transactions', rows: 120 });
@@ -49,7 +55,11 @@ describeWithPostgres('seedPilots', () => {
       seen.push(steps.map((s) => s.status).join(','));
       return new Promise<void>(() => {});
     };
-    const report = await seedPilots(target.urlWithPassword, { prefix: 'hang', count: 1, onProgress }, { now });
+    const report = await seedPilots(
+      target.urlWithPassword,
+      { prefix: 'hang', count: 1, onProgress },
+      { now, targets: pgTargets() },
+    );
     expect(report.verdict).toBe('passed');
     expect(await target.query("select id from tenants where id like 'hang-%'")).toEqual([{ id: 'hang-smb-001' }]);
     expect(seen.at(-1)).toBe('done,done,skipped,done,done');
@@ -57,7 +67,11 @@ describeWithPostgres('seedPilots', () => {
 
   it("on a later day moves the demo dates and adds that day's rollup row per tenant; other counts stay", async () => {
     const seed = (day: string) =>
-      seedPilots(days.urlWithPassword, { prefix: 'pilot', count: 2 }, { now: () => new Date(`${day}T09:30:00Z`) });
+      seedPilots(
+        days.urlWithPassword,
+        { prefix: 'pilot', count: 2 },
+        { now: () => new Date(`${day}T09:30:00Z`), targets: pgTargets() },
+      );
     const newest = async () =>
       (await days.query<{ d: string }>('select max(posted_on)::text as d from transactions'))[0]?.d;
     await seed('2026-03-10');
@@ -78,7 +92,7 @@ describeWithPostgres('seedPilots', () => {
     const before = await fingerprint(target);
     const missing = new URL(urlFor('opsbot_does_not_exist'));
     missing.password = PASSWORD;
-    const report = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 });
+    const report = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 }, { targets: pgTargets() });
     expect(report.verdict).toBe('failed');
     expect(report.failure).toMatchObject({ step: 1, title: 'Migrations' });
     expect(report.failure?.reason).toContain('does not exist');
@@ -89,12 +103,12 @@ describeWithPostgres('seedPilots', () => {
   it('never shows a password given in the query string, in the report, its log or its errors', async () => {
     const inQuery = new URL(target.url);
     inQuery.searchParams.set('password', PASSWORD);
-    const passed = await seedPilots(inQuery.toString(), { prefix: 'pilot', count: 1 }, { now });
+    const passed = await seedPilots(inQuery.toString(), { prefix: 'pilot', count: 1 }, { now, targets: pgTargets() });
     expect(passed.verdict).toBe('passed');
     expect(passed.target).toContain('password=****');
     const missing = new URL(urlFor('opsbot_does_not_exist'));
     missing.searchParams.set('password', PASSWORD);
-    const failed = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 });
+    const failed = await seedPilots(missing.toString(), { prefix: 'pilot', count: 1 }, { targets: pgTargets() });
     expect(failed.verdict).toBe('failed');
     expect(JSON.stringify([passed, failed])).not.toContain(PASSWORD);
   });

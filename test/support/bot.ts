@@ -6,6 +6,7 @@ import type { Deps, Job } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
 import { type Service, type ServiceOptions, startService } from '../../src/main.js';
 import type { Db } from '../../src/store/db.js';
+import type { AdapterWrappers } from '../../src/wiring.js';
 import { createTestDatabase, redisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestDatabase } from './infra.js';
 import { SIGNING_SECRET, signatureHeaders } from './sign.js';
 import { type FakeSlack, startFakeSlack } from './slack-fake.js';
@@ -20,7 +21,8 @@ export interface BotOptions {
   jobs?: Job[];
   now?: () => Date;
   fetch?: typeof fetch;
-  hooks?: Deps['hooks'];
+  /** Adapter wrappers that inject faults (test/support/faults.ts). */
+  wrap?: AdapterWrappers;
   register?: ServiceOptions['register'];
   commands?: string[];
 }
@@ -106,7 +108,7 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     log,
     now: options.now,
     fetch: options.fetch,
-    hooks: options.hooks,
+    wrap: options.wrap,
     register: options.register,
     commands: options.commands,
   });

@@ -1,9 +1,10 @@
 // Access review -> Slack: the review message with Approve / Flag issue, its modals, the reminder, `latest`, evidence.
 import type { ModalView } from '@slack/types';
-import { type AccessDiff, comparedEarlier } from '../../access/diff.js';
+import type { AccessDiff } from '../../access/diff.js';
 import type { EvidenceIndex } from '../../access/evidence.js';
+import type { SectionName } from '../../access/snapshot.js';
 import type { AccessReview } from '../../access/store.js';
-import { countLines } from '../../access/summary.js';
+import { countLines } from '../text/access-counts.js';
 import {
   actions,
   button,
@@ -221,4 +222,9 @@ export function evidenceMessage(index: EvidenceIndex): SlackMessage {
       context('The index (Markdown and CSV) and every snapshot CSV are in this thread.'),
     ]),
   };
+}
+
+/** Compared sections whose baseline is older than the previous snapshot (it could not read them), with its takenAt. */
+export function comparedEarlier(diff: AccessDiff): [SectionName, string][] {
+  return Object.entries(diff.comparedAt ?? {}).filter(([, at]) => at !== diff.previousAt) as [SectionName, string][];
 }

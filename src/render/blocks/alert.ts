@@ -1,7 +1,7 @@
 // Alert -> Slack message: one message per alert, rebuilt from its current state each time it changes.
 
-import { formatDuration, utcDateTime } from '../../alerts/duration.js';
 import type { AlertRow } from '../../alerts/store.js';
+import { formatDuration, utcDateTime } from '../../format.js';
 import { maskUrl } from '../../redact.js';
 import {
   actions,

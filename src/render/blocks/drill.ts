@@ -1,10 +1,11 @@
 // Drill reports -> Slack messages: the progress message (one, updated per phase), the verdict, history, usage.
 
-import { formatAge, formatMs } from '../../backup/manifest.js';
 import type { LockHolder } from '../../coord/coord.js';
-import { type DrillRun, drillOutcome } from '../../drill/history.js';
-import { type DrillReport, PHASE_TITLES, type Phase } from '../../drill/report.js';
-import { busyText } from '../../drill/session.js';
+import type { DrillRun } from '../../drill/history.js';
+import type { DrillReport, Phase } from '../../drill/report.js';
+import { formatAge, formatMs } from '../../format.js';
+import { busyText } from '../text/busy.js';
+import { PHASE_TITLES } from '../text/drill-phases.js';
 import { usageText } from './help.js';
 import { context, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
 
@@ -79,7 +80,7 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
 export function drillHistoryText(runs: DrillRun[]): string {
   if (runs.length === 0) return 'No restore drill has run yet. Start one with `/drill restore [env]`.';
   const lines = runs.map((run) => {
-    const outcome = drillOutcome(run);
+    const outcome = run.outcome;
     const icon = outcome === 'PASS' ? '✅' : outcome === 'RUNNING' ? '🔄' : '🚨';
     const recovery =
       run.report?.timings.recoveryMs !== undefined ? ` · recovery ${formatMs(run.report.timings.recoveryMs)}` : '';

@@ -1,7 +1,7 @@
 // /seed pilots in Slack: the confirmation modal, the progress message (one message, updated per step), the result.
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { LockHolder } from '../../coord/coord.js';
-import type { SeedReport, SeedStep } from '../../seed/pilots.js';
+import type { SeedReport, SeedStep } from '../../seed/report.js';
 import { context, cut, fitMessage, header, type SlackMessage, section, utcTime } from './kit.js';
 
 export const seedIds = { confirmModal: 'seed.confirm' } as const;

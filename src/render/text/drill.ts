@@ -1,7 +1,8 @@
 // The drill report as the plain-text evidence file an auditor reads (backup_restore_<UTC timestamp>.txt).
-import { CHECKSUM_ALGORITHM } from '../../backup/checksum.js';
-import { compactUtc, formatAge, formatBytes, formatMs } from '../../backup/manifest.js';
+
 import type { DrillReport } from '../../drill/report.js';
+import { compactUtc, formatAge, formatBytes, formatMs } from '../../format.js';
+import { checkLines } from './smoke.js';
 
 /** backup_restore_20250115T093012Z: the name of the .txt and .json evidence files of a drill. */
 export function evidenceBaseName(report: Pick<DrillReport, 'finishedAt' | 'startedAt'>): string {
@@ -71,7 +72,7 @@ export function drillReportText(report: DrillReport): string {
     );
   }
   if (report.smoke)
-    lines.push(`Smoke checks:  ${report.smoke.verdict}`, ...report.smoke.lines.map((l) => `  ${l}`), '');
+    lines.push(`Smoke checks:  ${report.smoke.verdict}`, ...smokeLines(report.smoke).map((l) => `  ${l}`), '');
   const t = report.timings;
   lines.push(
     'Timings:',
@@ -87,8 +88,14 @@ export function drillReportText(report: DrillReport): string {
       ['total', ms(t.totalMs)],
     ]),
     '',
-    `Checksum: ${CHECKSUM_ALGORITHM}.`,
+    ...(report.checksumAlgorithm ? [`Checksum: ${report.checksumAlgorithm}.`] : []),
     `Finished: ${report.finishedAt}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The smoke lines of a drill report: its checks, a skip's reason, or the lines stored by older reports. */
+export function smokeLines(smoke: NonNullable<DrillReport['smoke']>): string[] {
+  if (smoke.checks) return checkLines(smoke.checks, 'plain');
+  return smoke.lines ?? (smoke.reason ? [smoke.reason] : []);
 }

@@ -1,8 +1,8 @@
 // A token without admin:org is reported once in the alert channel, not every week and not as an outage.
 
 import type { Deps } from '../deps.js';
+import type { PostureReport } from '../posture/check.js';
 import { postureScopeMessage } from '../render/blocks/posture.js';
-import type { PostureReport } from './check.js';
 
 /** True when the note was posted; false when the previous check already said the same. */
 export async function reportScopeProblemOnce(

@@ -1,7 +1,7 @@
 // Backup and drill reports as alert observations (`backup:<env>`, `drill:<env>`): a single failure opens the alert.
-import type { AlertObservation } from '../alerts/observation.js';
-import type { BackupReport } from '../backup/backup.js';
-import type { DrillReport } from './report.js';
+import type { AlertObservation } from '../../alerts/observation.js';
+import type { BackupReport } from '../../backup/backup.js';
+import type { DrillReport } from '../../drill/report.js';
 
 export function backupObservation(report: BackupReport, runId: string, serviceName: string): AlertObservation {
   const { env } = report;

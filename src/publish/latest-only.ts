@@ -1,5 +1,5 @@
-// Progress updates sent one at a time, off the seed's path: while one is on its way, a newer state replaces the one
-// waiting, so a slow or rate-limited Slack delays the message, never the seed, and the newest state is shown last.
+// Progress updates sent one at a time, off the work's path: while one is on its way, a newer state replaces the one
+// waiting, so a slow or rate-limited Slack delays the message, never the work, and the newest state is shown last.
 
 export interface LatestSender<T> {
   /** Queues value, replacing any value still waiting, and returns at once. */

@@ -1,12 +1,13 @@
 // The quarter's restore-drill evidence for an auditor: every drill's report (.txt and .json) and an index that says
 // what ran, what passed, which environments had no passing drill, and the sha256 of every file written.
+
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatAge, formatMs } from '../backup/manifest.js';
+import { type DrillRun, drillsBetween } from '../drill/history.js';
+import { formatAge, formatMs } from '../format.js';
 import { drillReportText, evidenceBaseName } from '../render/text/drill.js';
 import type { Db } from '../store/db.js';
-import { type DrillRun, drillOutcome, drillsBetween } from './history.js';
 
 export interface Quarter {
   label: string;
@@ -59,14 +60,14 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
     }
     filesOf.set(run, `${base}.txt/.json`);
   }
-  const passed = runs.filter((r) => drillOutcome(r) === 'PASS').length;
+  const passed = runs.filter((r) => r.outcome === 'PASS').length;
   const envs = [...new Set(runs.map((r) => r.env))].sort();
-  const withoutPass = envs.filter((env) => !runs.some((r) => r.env === env && drillOutcome(r) === 'PASS'));
+  const withoutPass = envs.filter((env) => !runs.some((r) => r.env === env && r.outcome === 'PASS'));
   const lastDay = new Date(quarter.to.getTime() - 86_400_000).toISOString().slice(0, 10);
   const rows = runs.map((r) => [
     day(r.startedAt),
     r.env,
-    drillOutcome(r),
+    r.outcome,
     r.runId,
     r.trigger,
     r.actor ?? '—',
@@ -117,7 +118,7 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
     runs: runs.map((r) => ({
       runId: r.runId,
       env: r.env,
-      result: drillOutcome(r),
+      result: r.outcome,
       startedAt: r.startedAt.toISOString(),
       trigger: r.trigger,
       actor: r.actor,

@@ -1,8 +1,8 @@
 // A smoke report as an alert observation: the smoke-specific content (check lines, the runbook's quick tips, the
 // email) that the generic lifecycle in src/alerts wraps with links, Acknowledge and failing-since.
-import type { AlertObservation } from '../alerts/observation.js';
-import { checkLine } from '../render/text/smoke.js';
-import type { SmokeReport } from './check.js';
+import type { AlertObservation } from '../../alerts/observation.js';
+import type { SmokeReport } from '../../smoke/check.js';
+import { checkLine } from '../text/smoke.js';
 
 export function smokeObservation(report: SmokeReport, runId: string, serviceName: string): AlertObservation {
   const { env } = report;

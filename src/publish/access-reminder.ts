@@ -1,8 +1,8 @@
 // One reminder in the thread of a review still undecided after ACCESS_REVIEW_REMIND_HOURS, naming the reviewers.
 
+import { claimReviewsToRemind, releaseReminder } from '../access/store.js';
 import type { Deps } from '../deps.js';
 import { reminderText } from '../render/blocks/access.js';
-import { claimReviewsToRemind, releaseReminder } from './store.js';
 
 export async function remindUndecidedReviews(
   deps: Pick<Deps, 'config' | 'chat' | 'db' | 'log' | 'now'>,
