@@ -1,5 +1,6 @@
 // /access-review [run|latest|evidence <YYYY-Qn>|help], and the review message's Approve / Flag issue buttons with
 // their modals (the reason anomalies are accepted; the action items).
+
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { approvalRefusal, type DecisionResult } from '../src/access/decide.js';
@@ -11,13 +12,8 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { publishDecision } from '../src/publish/access-decision.js';
 import { evidenceOperation } from '../src/publish/access-evidence.js';
 import { reviewOperation } from '../src/publish/access-thread.js';
-import {
-  accessIds,
-  alreadyDecidedText,
-  approveModal,
-  flagModal,
-  latestReviewText,
-} from '../src/render/blocks/access.js';
+import { accessIds, alreadyDecidedText, latestReviewText } from '../src/render/blocks/access.js';
+import { approveModal, flagModal } from '../src/render/blocks/access-modals.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';

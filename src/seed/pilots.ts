@@ -8,10 +8,9 @@ import { tenantIds } from './data.js';
 import { passwordOf } from './guards.js';
 import { SEED_STEP_TITLES, type SeedReport, type SeedStep } from './report.js';
 import { applyPilotSchema } from './schema.js';
-import { rollupDay, type ShadowReport, shadowReports } from './shadow.js';
+import { rollupDay, shadowReports } from './shadow.js';
 import { seedTenantsAndData, testNotifications } from './steps.js';
 import { summariseTarget } from './summary.js';
-import type { UpsertCounts } from './upsert.js';
 
 export interface SeedOptions {
   prefix: string;

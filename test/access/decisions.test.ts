@@ -62,7 +62,11 @@ describeWithPostgres('deciding an access review', () => {
       'someone else must approve it; nothing changed',
     );
     expect(await audits(bot, 'access-review.approve')).toEqual([
-      { actor: REVIEWERS.requester, outcome: 'refused: requested the run', params: { reviewId: review.id } },
+      {
+        actor: REVIEWERS.requester,
+        outcome: 'refused: requested the run',
+        params: { reviewId: review.id, runId: expect.stringMatching(/^r_/) },
+      },
     ]);
     expect(bot.slack.callsOf('views.open')).toHaveLength(0);
     expect((await reviews(bot))[0]?.decision).toBeNull();

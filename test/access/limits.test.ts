@@ -1,7 +1,9 @@
 // A review of 10 000 members never breaks Slack's limits: the first anomalies in the message, all of them in the CSV.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessReview } from '../../src/access/store.js';
-import { approveModal, reviewMessage } from '../../src/render/blocks/access.js';
+import { reviewMessage } from '../../src/render/blocks/access.js';
+import { approveModal } from '../../src/render/blocks/access-modals.js';
 import { generateMembers } from '../support/fake-github.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { blockProblem, textOf } from '../support/slack-fake.js';
