@@ -1,0 +1,65 @@
+// The layering of DESIGN.md is checked by dependency-cruiser (`npm run lint:deps`, run by .ci/run): the tree passes,
+// and an upward import or a cycle in a tree laid out like opsbot's fails it, naming the rule.
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
+const DEPCRUISE = join(ROOT, 'node_modules/.bin/depcruise');
+
+function cruise(cwd: string, paths: string[]) {
+  const run = spawnSync(DEPCRUISE, [...paths, '--config', CONFIG, '--output-type', 'err'], { cwd, encoding: 'utf8' });
+  return { code: run.status, text: `${run.stdout}${run.stderr}` };
+}
+
+describe('the layering rules', () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+  async function tree(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'opsbot-layers-'));
+    dirs.push(dir);
+    const tsconfig = { compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', rootDir: '.' } };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    return dir;
+  }
+
+  it('pass on opsbot itself', () => {
+    const { code, text } = cruise(ROOT, ['src', 'commands', 'jobs', 'cli']);
+    expect(text).toContain('no dependency violations found');
+    expect(code).toBe(0);
+  });
+
+  it('fail a capability that imports a renderer, even for a type', async () => {
+    const dir = await tree({
+      'src/render/blocks/smoke.ts': 'export type SlackMessage = { text: string };\n',
+      'src/smoke/check.ts':
+        "import type { SlackMessage } from '../render/blocks/smoke.js';\nexport const m: SlackMessage = { text: '' };\n",
+    });
+    const { code, text } = cruise(dir, ['src']);
+    expect(code).not.toBe(0);
+    expect(text).toContain('capability-stays-below: src/smoke/check.ts → src/render/blocks/smoke.ts');
+  });
+
+  it('fail a renderer that calls a capability, and a cycle', async () => {
+    const dir = await tree({
+      'src/drill/history.ts': "export function drillOutcome(): string { return 'PASS'; }\n",
+      'src/render/blocks/drill.ts':
+        "import { drillOutcome } from '../../drill/history.js';\nexport const o = drillOutcome();\n",
+      'src/seed/pilots.ts': "import { step } from './steps.js';\nexport const pilots = () => step;\n",
+      'src/seed/steps.ts': "import { pilots } from './pilots.js';\nexport const step = () => pilots;\n",
+    });
+    const { code, text } = cruise(dir, ['src']);
+    expect(code).not.toBe(0);
+    expect(text).toContain('render-is-pure: src/render/blocks/drill.ts → src/drill/history.ts');
+    expect(text).toContain('no-circular');
+  });
+});
