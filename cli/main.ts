@@ -11,6 +11,7 @@ import { buildDeps, closeDeps } from '../src/wiring.js';
 import { accessCli } from './access-review.js';
 import { drillCli } from './drill.js';
 import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
+import { retentionCli } from './retention.js';
 import { seedCli } from './seed.js';
 import { smokeCli } from './smoke.js';
 
@@ -27,6 +28,7 @@ Usage: opsbot <command> [options]
   backup [env]                            take a backup now
   drill restore [env] [--json]            restore drill; drill evidence <YYYY-Qn> [--out DIR]
   access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]
+  retention report [--json] | delete --report <id>   data past retention; delete after a second approval
 
 Configuration comes from the environment, and from ./.env when present.`;
 
@@ -119,6 +121,7 @@ const COMMANDS: Record<string, CliCommand> = {
   backup: (args, io) => drillCli(['backup', ...args], io),
   drill: drillCli,
   'access-review': accessCli,
+  retention: retentionCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

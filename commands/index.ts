@@ -4,6 +4,7 @@ import type { Deps } from '../src/deps.js';
 import { registerAccessReview } from './access-review.js';
 import { registerAlerts } from './alerts.js';
 import { registerDrill } from './drill.js';
+import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
 import { registerSmoke } from './smoke.js';
 
@@ -13,4 +14,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerDrill(app, deps);
   registerAccessReview(app, deps);
   registerAlerts(app, deps);
+  registerRetention(app, deps);
 }

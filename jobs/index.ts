@@ -1,4 +1,5 @@
 // Every scheduled job; the scheduler applies SCHEDULE_<NAME> to each.
+
 import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
@@ -6,6 +7,7 @@ import { backupJob } from './backup.js';
 import { drillJob } from './drill.js';
 import { janitorJob } from './janitor.js';
 import { postureJob } from './posture.js';
+import { retentionJob } from './retention.js';
 import { smokeJob } from './smoke.js';
 
 export const jobs: Job[] = [
@@ -16,4 +18,5 @@ export const jobs: Job[] = [
   postureJob,
   backupJob,
   drillJob,
+  retentionJob,
 ];

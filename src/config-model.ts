@@ -1,6 +1,7 @@
 // The shape of opsbot's configuration, the rules its values follow, its error, and how it is shown with secrets masked.
 import { z } from 'zod';
 import { MASK, maskDeep, maskUrl } from './redact.js';
+import type { RetentionPolicy } from './retention/policy.js';
 
 export interface Environment {
   name: string;
@@ -56,6 +57,17 @@ export interface Config {
   scheduleTz: string;
   smoke: { timeoutMs: number; retries: number; requireHeaders: boolean; perMinute: number };
   runs: { staleSeconds: number };
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  policies: RetentionPolicy[];
+  /** Where the policies came from: the file, or `defaults` over RETENTION_ENVIRONMENTS. */
+  source: string;
+  /** Slack user ids allowed to approve a deletion; empty: the operators. */
+  approvers: string[];
+  batchRows: number;
+  channel?: string;
 }
 
 export class ConfigError extends Error {

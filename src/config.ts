@@ -16,6 +16,7 @@ import {
   ratio,
   redisUrl,
 } from './config-model.js';
+import { readRetention } from './config-retention.js';
 import { MASK, maskUrl } from './redact.js';
 
 export type { Config, Environment } from './config-model.js';
@@ -205,6 +206,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       perMinute: read('SMOKE_RATE_PER_MIN', count(1), '6', '6') ?? 6,
     },
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
+    retention: readRetention(env, names, problems),
   };
   if (config.smtp.user && !config.smtp.password)
     problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');

@@ -129,7 +129,7 @@ describeWithPostgres('one audit event per operation, from every entry point', ()
     expect(summary(await until(1))).toEqual(['alert.acknowledge:acknowledged:run']);
     await bot.action({ actionId: 'alert.acknowledge', value: alert!.id, user: 'U_ANY', channel: 'C_ALERTS' });
     expect(summary(await until(1))).toEqual(['alert.acknowledge:unchanged:run']);
-  });
+  }, 180_000);
 
   it('audits every scheduled job once, with its run, besides what the job itself did', async () => {
     for (const job of jobs) {
@@ -139,7 +139,7 @@ describeWithPostgres('one audit event per operation, from every entry point', ()
       expect(summary(own), job.name).toEqual(['job.run:passed:run']);
       expect(events.at(-1)!.action, job.name).toBe('job.run');
     }
-  });
+  }, 180_000);
 
   it('audits every CLI command that changes something, with its run and its user', async () => {
     app.set('/readyz', healthyRoutes()['/readyz']!);
@@ -169,5 +169,5 @@ describeWithPostgres('one audit event per operation, from every entry point', ()
       expect(summary(events), args.join(' ')).toEqual([expected]);
       expect(events[0]!.actor).toMatch(/^cli:/);
     }
-  });
+  }, 180_000);
 });

@@ -47,6 +47,17 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/access-review help` — this text' },
     ],
   },
+  '/retention': {
+    summary: 'what is past retention, and deleting it with a second approval',
+    lines: [
+      {
+        line: '`/retention [run]` — count what is past retention and post the report (nothing is deleted)',
+        role: 'operator',
+      },
+      { line: '`/retention latest` — the last report' },
+      { line: '`/retention help` — this text' },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
