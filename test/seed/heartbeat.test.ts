@@ -44,7 +44,7 @@ describeWithPostgres('heartbeats of a CLI seed', () => {
   /** The janitor's sweep, every half second, as a replica's janitor would, until done says so (or 60 s pass). */
   async function sweepUntil(done: () => boolean | Promise<boolean>) {
     const db = postgresDb(state.url, 1);
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     try {
       while (!(await done()) && Date.now() < deadline) {
         await interruptStaleRuns(db, STALE_SECONDS);
@@ -66,7 +66,7 @@ describeWithPostgres('heartbeats of a CLI seed', () => {
       "select status, trigger from runs where kind = 'seed'",
     );
     expect(runs).toEqual([{ status: 'passed', trigger: 'cli' }]);
-  });
+  }, 180_000);
 
   it('is marked interrupted once its killed process has stopped beating', async () => {
     const proc = spawnOpsbot(args, env(killed));
@@ -83,5 +83,5 @@ describeWithPostgres('heartbeats of a CLI seed', () => {
     await sweepUntil(async () => (await status()) !== 'running');
     const [run] = await state.query<{ status: string }>('select status from runs where id = $1', [running[0]!.id]);
     expect(run?.status).toBe('interrupted');
-  });
+  }, 180_000);
 });
