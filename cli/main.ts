@@ -9,6 +9,7 @@ import { verifyAuditChain } from '../src/store/audit.js';
 import { migrate } from '../src/store/migrate.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
 import { accessCli } from './access-review.js';
+import { changeControlCli } from './change-control.js';
 import { drillCli } from './drill.js';
 import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
 import { retentionCli } from './retention.js';
@@ -29,6 +30,8 @@ Usage: opsbot <command> [options]
   drill restore [env] [--json]            restore drill; drill evidence <YYYY-Qn> [--out DIR]
   access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]
   retention report [--json] | delete --report <id>   data past retention; delete after a second approval
+  change-control check --pr N [--repo owner/name] [--json]   one PR against the PR gate; exit 0 pass, 1 fail, 2 error
+  change-control run|latest|evidence <YYYY-Qn> [--out DIR]   the weekly digest and the quarter's evidence
 
 Configuration comes from the environment, and from ./.env when present.`;
 
@@ -122,6 +125,7 @@ const COMMANDS: Record<string, CliCommand> = {
   drill: drillCli,
   'access-review': accessCli,
   retention: retentionCli,
+  'change-control': changeControlCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -4,6 +4,7 @@ import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
 import { backupJob } from './backup.js';
+import { changeControlJob } from './change-control.js';
 import { drillJob } from './drill.js';
 import { janitorJob } from './janitor.js';
 import { postureJob } from './posture.js';
@@ -19,4 +20,5 @@ export const jobs: Job[] = [
   backupJob,
   drillJob,
   retentionJob,
+  changeControlJob,
 ];

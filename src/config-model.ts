@@ -22,6 +22,7 @@ export interface Config {
     apiUrl?: string;
     alertChannel?: string;
     reviewChannel?: string;
+    complianceChannel?: string;
   };
   port: number;
   logLevel: string;
@@ -49,7 +50,17 @@ export interface Config {
     links: { name: string; url: string }[];
     serviceName: string;
   };
-  github: { token?: string; org?: string; repo?: string; apiUrl?: string };
+  /** userMap: GitHub login (lower-cased) -> Slack user id, from GITHUB_USER_MAP. */
+  github: { token?: string; org?: string; repo?: string; apiUrl?: string; userMap: Record<string, string> };
+  /** The PR gate of the runbook: what a merged change needs, and the repositories whose merges are checked. */
+  changeControl: {
+    repos: string[];
+    /** A regular expression's source; ticket URLs must match it. */
+    ticketPattern: string;
+    labels: string[];
+    exemptLabel: string;
+    requiredSections: string[];
+  };
   smtp: { host?: string; port: number; user?: string; password?: string; from: string; alertEmail?: string };
   roles: { admins: string[]; operators: string[]; reviewers: string[] };
   /** Job name (`access-review`) -> cron expression or `off`, only where SCHEDULE_<JOB> is set. */

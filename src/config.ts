@@ -24,6 +24,16 @@ export { ConfigError, describeConfig } from './config-model.js';
 
 type Env = Record<string, string | undefined>;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const REPO = /^[\w.-]+\/[\w.-]+$/;
+const DEFAULT_TICKET = '^https?://\\S+$';
+const isRegExp = (source: string) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
 export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
@@ -130,6 +140,17 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     return [];
   });
 
+  // GitHub login -> Slack user: who authored a change, so they cannot be the one who reviews it.
+  const userMap: Record<string, string> = {};
+  for (const pair of list(env.GITHUB_USER_MAP)) {
+    const [login = '', user = ''] = pair.split('=').map((s) => s.trim());
+    if (/^[a-z\d](?:[a-z\d-]{0,38})$/i.test(login) && /^[UW][A-Z0-9]+$/.test(user)) userMap[login.toLowerCase()] = user;
+    else
+      problems.push(
+        `GITHUB_USER_MAP: \`${pair}\` is not login=SlackUserId. Example: GITHUB_USER_MAP=octocat=U0123ABCD,hubot=U0456EFGH`,
+      );
+  }
+
   const config: Config = {
     slack: {
       botToken: botToken ?? '',
@@ -138,6 +159,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       apiUrl: read('SLACK_API_URL', httpUrl, 'https://slack.com/api/'),
       alertChannel: env.SLACK_ALERT_CHANNEL || undefined,
       reviewChannel: env.SLACK_REVIEW_CHANNEL || undefined,
+      complianceChannel: env.SLACK_COMPLIANCE_CHANNEL || undefined,
     },
     port: read('PORT', count(0).max(65535, 'must be at most 65535'), '3000', '3000') ?? 3000,
     logLevel:
@@ -179,8 +201,26 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     github: {
       token: env.GITHUB_TOKEN || undefined,
       org: env.GITHUB_ORG || undefined,
-      repo: read('GITHUB_REPO', text.regex(/^[\w.-]+\/[\w.-]+$/, 'is not owner/name'), 'acme/compliance'),
+      repo: read('GITHUB_REPO', text.regex(REPO, 'is not owner/name'), 'acme/compliance'),
       apiUrl: read('GITHUB_API_URL', httpUrl, 'https://github.example.com/api/v3'),
+      userMap,
+    },
+    changeControl: {
+      repos: list(env.CHANGE_REPOS).filter((repo) => {
+        if (REPO.test(repo)) return true;
+        problems.push(`CHANGE_REPOS: \`${repo}\` is not owner/name. Example: CHANGE_REPOS=acme/web,acme/api`);
+        return false;
+      }),
+      ticketPattern:
+        read(
+          'CHANGE_TICKET_PATTERN',
+          text.refine(isRegExp, 'is not a regular expression'),
+          '^https://acme\\.atlassian\\.net/browse/[A-Z]+-\\d+$',
+          DEFAULT_TICKET,
+        ) ?? DEFAULT_TICKET,
+      labels: list(env.CHANGE_LABELS ?? 'has-ticket'),
+      exemptLabel: env.CHANGE_EXEMPT_LABEL?.trim() || 'change-control-exempt',
+      requiredSections: list(env.CHANGE_REQUIRED_SECTIONS ?? 'Risk/Impact,Rollback Plan,Tests/Evidence'),
     },
     smtp: {
       host: env.SMTP_HOST || undefined,

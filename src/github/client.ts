@@ -9,11 +9,32 @@ const GitHub = Octokit.plugin(throttling, retry);
 
 /** Undefined without GITHUB_TOKEN and GITHUB_ORG: sources that need GitHub then say "SKIPPED: no credentials". */
 export function createGithub(config: Config['github'], log: Logger): Octokit | undefined {
-  if (!config.token || !config.org) return undefined;
+  if (!config.org) return undefined;
+  return createGithubClient(config, log);
+}
+
+/**
+ * Undefined without GITHUB_TOKEN; repository-level work (change control) needs no org. retries: how often a failed
+ * request (5xx, unreachable) is tried again, a second, then 4, then 9 apart; rate limits are waited out regardless.
+ */
+export function createGithubClient(
+  config: Config['github'],
+  log: Logger,
+  options: { retries?: number } = {},
+): Octokit | undefined {
+  if (!config.token) return undefined;
   return new GitHub({
+    ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     auth: config.token,
     ...(config.apiUrl ? { baseUrl: config.apiUrl.replace(/\/$/, '') } : {}),
     userAgent: 'opsbot',
+    // Octokit writes failed requests to the console; callers report them in their own words, so they go to debug.
+    log: {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => log.warn({ github: message }, 'github warning'),
+      error: (message: string) => log.debug({ github: message }, 'github request failed'),
+    },
     throttle: {
       // Primary and secondary limits: wait as GitHub asks, up to twice, then give up and report.
       onRateLimit: (

@@ -3,6 +3,7 @@
 // tokens, and secondary rate limits answered with retry-after, as GitHub does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeRepos } from './fake-github-pulls.js';
 
 export interface FakeMember {
   login: string;
@@ -70,11 +71,13 @@ export class FakeGithub {
   readonly requests: GithubRequest[] = [];
   /** owner/name -> its issues, numbered from 1. */
   readonly issues = new Map<string, FakeIssue[]>();
+  /** Repositories with pull requests, reviews, checks and label events (fake-github-pulls.ts). */
+  readonly repos = new FakeRepos();
   /** The most requests that were being answered at the same moment. */
   maxInFlight = 0;
   url = '';
   private inFlight = 0;
-  private rateLimited: number[] = [];
+  private rateLimited: { retryAfter: number; status: 403 | 429 }[] = [];
   private server: Server | undefined;
 
   constructor(options: FakeGithubOptions = {}) {
@@ -104,9 +107,9 @@ export class FakeGithub {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  /** The next `times` requests get GitHub's secondary rate limit answer: 403 with retry-after. */
-  rateLimitNext(times = 1, retryAfterSeconds = 1): void {
-    this.rateLimited.push(...Array.from({ length: times }, () => retryAfterSeconds));
+  /** The next `times` requests get GitHub's secondary rate limit answer: 403 (or 429) with retry-after. */
+  rateLimitNext(times = 1, retryAfterSeconds = 1, status: 403 | 429 = 403): void {
+    this.rateLimited.push(...Array.from({ length: times }, () => ({ retryAfter: retryAfterSeconds, status })));
   }
 
   /** Requests whose path starts with prefix (all of them without one). */
@@ -135,13 +138,13 @@ export class FakeGithub {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-      const retryAfter = this.rateLimited.shift();
-      if (retryAfter !== undefined) {
+      const limited = this.rateLimited.shift();
+      if (limited !== undefined) {
         return send(
           res,
-          403,
+          limited.status,
           { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
-          { 'retry-after': String(retryAfter) },
+          { 'retry-after': String(limited.retryAfter) },
         );
       }
       const holder = token ? this.tokens[token] : undefined;
@@ -162,6 +165,8 @@ export class FakeGithub {
     holder: FakeToken,
     answer: (status: number, payload: unknown, headers?: Record<string, string>) => Answered,
   ): Answered {
+    const repos = this.repos.route(method, url, answer);
+    if (repos) return repos;
     const parts = url.pathname.split('/').filter(Boolean);
     const q = url.searchParams;
     if (parts[0] === 'orgs' && parts[1] !== this.org) return answer(404, { message: 'Not Found' });

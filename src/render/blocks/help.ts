@@ -58,6 +58,21 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/retention help` — this text' },
     ],
   },
+  '/change-control': {
+    summary: 'merged changes checked against the PR gate, reviewed weekly',
+    lines: [
+      {
+        line: "`/change-control [run]` — last week's merged pull requests, grouped and posted for review",
+        role: 'reviewer',
+      },
+      { line: '`/change-control latest` — the last digest and its decision' },
+      {
+        line: "`/change-control evidence <YYYY-Qn>` — the quarter's evidence package, e.g. `2026-Q3`",
+        role: 'reviewer',
+      },
+      { line: '`/change-control help` — this text' },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
