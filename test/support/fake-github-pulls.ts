@@ -140,7 +140,9 @@ export class FakeRepos {
     const [from = '', to = ''] = (term('merged') ?? '..').split('..');
     const base = term('base');
     const found = repo.pulls
-      .filter((p) => p.mergedAt && p.mergedAt >= from && p.mergedAt <= to)
+      .filter(
+        (p) => p.mergedAt && Date.parse(p.mergedAt) >= Date.parse(from) && Date.parse(p.mergedAt) <= Date.parse(to),
+      )
       .filter((p) => !base || (p.base ?? repo.defaultBranch) === base)
       .map((p) => ({ ...pullJson(repoName!, repo, p), pull_request: { merged_at: p.mergedAt } }));
     const { items, headers } = slice(found, url);

@@ -95,7 +95,7 @@ export function alreadyDecidedDigestText(digest: ChangeDigest): string {
 }
 
 export function authorRefusalText(logins: string[]): string {
-  return `You authored ${logins.map((l) => `\`${esc(l)}\``).join(', ')}'s changes in this digest, so another reviewer must decide it; nothing changed.`;
+  return `You authored changes in this digest (${logins.map((l) => `\`${esc(l)}\``).join(', ')}), so another reviewer must decide it; nothing changed.`;
 }
 
 function modal(
