@@ -1,0 +1,125 @@
+// The scheduled digest, a week whose list changed after it was reviewed, and the mistakes people make: bad command
+// text, change control not configured, bad CHANGE_* and GITHUB_USER_MAP values.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../../cli/main.js';
+import { changeControlJob } from '../../jobs/change-control.js';
+import { waitForReply } from '../access/fixtures.js';
+import { type Bot, startBot } from '../support/bot.js';
+import { type FakeGithub, MEMBER_TOKEN, startFakeGithub } from '../support/fake-github.js';
+import { fakePull } from '../support/fake-github-pulls.js';
+import { describeWithPostgres } from '../support/infra.js';
+import { textOf } from '../support/slack-fake.js';
+
+const NOW = new Date('2026-11-30T09:00:00Z');
+const REVIEWER = 'U0REVIEW1';
+
+it('refuses bad command text with the usage, and runs nothing', async () => {
+  const bot = await startBot({ env: { OPSBOT_REVIEWERS: REVIEWER } });
+  try {
+    const answer = await bot.slash('/change-control', 'evidence 2026-Q9', { user: REVIEWER });
+    expect(answer.body.text).toContain('`2026-Q9` is not a quarter. Use YYYY-Qn, e.g. `2026-Q3`.');
+    expect(answer.body.text).toContain('*/change-control* — merged changes checked against the PR gate');
+    const extra = await bot.slash('/change-control', 'latest now', { user: REVIEWER });
+    expect(extra.body.text).toContain('`/change-control latest` takes nothing after it; `now` is extra.');
+    expect(await bot.db.query('select 1 from runs')).toEqual([]);
+  } finally {
+    await bot.stop();
+  }
+});
+
+it('says what to set when change control is not configured, and the job skips quietly', async () => {
+  const bot = await startBot({ env: { OPSBOT_REVIEWERS: REVIEWER } });
+  try {
+    const from = bot.slack.callsOf('response_url').length;
+    await bot.slash('/change-control', 'run', { user: REVIEWER });
+    expect(await waitForReply(bot, from, /GITHUB_TOKEN/)).toBe(
+      'Change control needs `GITHUB_TOKEN` (a token that can read the repositories).',
+    );
+    await changeControlJob.run(bot.deps);
+    expect(bot.logs.some((l) => l.msg === 'change-control digest skipped: not configured')).toBe(true);
+    expect(await bot.db.query('select 1 from change_control_digests')).toEqual([]);
+  } finally {
+    await bot.stop();
+  }
+});
+
+it('names every bad change-control setting at once', async () => {
+  const err: string[] = [];
+  const code = await runCli(['config', 'check'], {
+    env: {
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret-secret',
+      CHANGE_REPOS: 'acme/web,not-a-repo',
+      CHANGE_TICKET_PATTERN: '([unclosed',
+      GITHUB_USER_MAP: 'octocat=U0123ABCD,octocat-slack',
+    },
+    out: () => {},
+    err: (t) => err.push(t),
+  });
+  expect(code).toBe(1);
+  expect(err.join('\n')).toContain('CHANGE_REPOS: `not-a-repo` is not owner/name.');
+  expect(err.join('\n')).toContain('CHANGE_TICKET_PATTERN: `([unclosed` is not a regular expression.');
+  expect(err.join('\n')).toContain('GITHUB_USER_MAP: `octocat-slack` is not login=SlackUserId.');
+});
+
+describeWithPostgres('the scheduled digest', () => {
+  let github: FakeGithub;
+  let bot: Bot;
+  beforeAll(async () => {
+    github = await startFakeGithub();
+    github.repos.add('acme/web', [
+      fakePull(1, { mergedAt: '2026-11-24T10:00:00Z' }),
+      fakePull(2, {
+        mergedAt: '2026-11-24T11:00:00Z',
+        labels: ['change-control-exempt'],
+        events: [
+          { event: 'labeled', actor: 'carol', label: 'change-control-exempt', createdAt: '2026-11-24T10:30:00Z' },
+        ],
+      }),
+    ]);
+    bot = await startBot({
+      now: () => NOW,
+      env: {
+        GITHUB_TOKEN: MEMBER_TOKEN,
+        GITHUB_API_URL: github.url,
+        CHANGE_REPOS: 'acme/web',
+        SLACK_COMPLIANCE_CHANNEL: 'C_COMPLIANCE',
+        OPSBOT_REVIEWERS: REVIEWER,
+      },
+    });
+  });
+  afterAll(() => Promise.all([bot?.stop(), github?.stop()]));
+
+  it('posts the last ended week to the compliance channel on Monday, as the schedule', async () => {
+    await changeControlJob.run(bot.deps);
+    const [post] = await bot.slack.waitFor('chat.postMessage', 1, 15_000);
+    expect(post?.args.channel).toBe('C_COMPLIANCE');
+    expect(post?.args.text).toBe(
+      'Change control 2026-W48 (2026-11-23 – 2026-11-29): 2 merged, 1 exempted, 0 non-compliant',
+    );
+    expect(await bot.db.query("select trigger, status from runs where kind = 'change-control'")).toEqual([
+      { trigger: 'cron', status: 'passed' },
+    ]);
+  });
+
+  it('asks for a new review when a later run finds the week changed, and says so in the thread', async () => {
+    const [digest] = await bot.db.query<{ id: string }>('select id from change_control_digests');
+    await bot.db.query(
+      `update change_control_digests set decision = 'reviewed', decided_by = $1, decided_at = now(), note = 'ok'`,
+      [REVIEWER],
+    );
+    github.repos.repos.get('acme/web')!.pulls.push(fakePull(3, { mergedAt: '2026-11-29T23:00:00Z', labels: [] }));
+    await changeControlJob.run(bot.deps);
+    const [row] = await bot.db.query<{ id: string; decision: string | null }>(
+      'select id, decision from change_control_digests',
+    );
+    expect(row).toEqual({ id: digest!.id, decision: null });
+    const [update] = await bot.slack.waitFor('chat.update', 1);
+    expect(textOf(update?.args.blocks)).toContain('*1* non-compliant');
+    expect(textOf(update?.args.blocks)).toContain('Reviewed');
+    const comments = bot.slack.callsOf('files.completeUploadExternal').map((c) => String(c.args.initial_comment ?? ''));
+    expect(comments.at(-1)).toContain(
+      'Updated 2026-W48: 3 merged (was 2). The list changed, so the earlier decision no longer stands',
+    );
+  });
+});
