@@ -11,6 +11,7 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { publishDigestDecision } from '../src/publish/change-decision.js';
 import { digestOperation } from '../src/publish/change-digest.js';
 import { changeEvidenceOperation } from '../src/publish/change-evidence.js';
+import { maskSecrets } from '../src/redact.js';
 import {
   alreadyDecidedDigestText,
   authorRefusalText,
@@ -54,6 +55,7 @@ export function parseChangeText(text: string): Parsed {
   return quarter.ok ? { sub: 'evidence', quarter: quarter.quarter } : usage(quarter.reason);
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const safeJson = (text: string | undefined) => {
   try {
     return JSON.parse(text ?? '');
@@ -95,7 +97,7 @@ export function registerChangeControl(app: App, deps: Deps): void {
       if ('reason' in pkg) return void (await reply(pkg.reason));
       const link = ref ? await deps.chat.permalink(ref) : undefined;
       return void (await reply(
-        `Change-control evidence ${parsed.quarter}: ${pkg.index.digests} digests, ${pkg.index.gapWeeks} gap weeks, ${pkg.index.exemptions.length} exemptions${link ? ` — <${link}|package>` : ''}.`,
+        `Change-control evidence ${parsed.quarter}: ${plural(pkg.index.digests, 'digest')}, ${plural(pkg.index.gapWeeks, 'gap week')}, ${pkg.index.exemptions.length} exemptions${link ? ` — <${link}|package>` : ''}.`,
       ));
     }
     await reply('Reading last week’s merged pull requests from GitHub…');
@@ -105,6 +107,11 @@ export function registerChangeControl(app: App, deps: Deps): void {
       const since = result.holder ? ` (started ${utcTime(new Date(result.holder.acquiredAt))})` : '';
       return void (await reply(`A change-control digest is already being taken${since}; nothing new was started.`));
     }
+    // GitHub refusing or failing is not opsbot's fault: say what it answered; nothing half-read was kept.
+    if (result.outcome === 'failed' && typeof (result.cause as { status?: unknown })?.status === 'number')
+      return void (await reply(
+        `GitHub answered ${(result.cause as { status: number }).status} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
+      ));
     if (result.outcome !== 'done') rethrow(result);
     const { digest, ref, updated } = result.report;
     const link = ref ? await deps.chat.permalink(ref) : undefined;

@@ -144,7 +144,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   const userMap: Record<string, string> = {};
   for (const pair of list(env.GITHUB_USER_MAP)) {
     const [login = '', user = ''] = pair.split('=').map((s) => s.trim());
-    if (/^[a-z\d](?:[a-z\d-]{0,38})$/i.test(login) && /^[UW][A-Z0-9]+$/.test(user)) userMap[login.toLowerCase()] = user;
+    if (/^[a-z\d][a-z\d_-]{0,38}$/i.test(login) && /^[UW][A-Z0-9]+$/.test(user)) userMap[login.toLowerCase()] = user;
     else
       problems.push(
         `GITHUB_USER_MAP: \`${pair}\` is not login=SlackUserId. Example: GITHUB_USER_MAP=octocat=U0123ABCD,hubot=U0456EFGH`,

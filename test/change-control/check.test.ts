@@ -107,7 +107,9 @@ describe('each rule of the PR gate', () => {
     const result = await check(['--pr', '14']);
     expect(result.out).toContain('EXEMPT  Ticket URL: no "Issue URL:" section in the description');
     expect(result.out).toContain('PASS  Label: label change-control-exempt');
-    expect(result.out).toMatch(/PASS: exempt .*3 rules not met, covered by the exemption$/);
+    expect(result.out).toMatch(
+      /PASS: exempt \(it carries the exempt label\); 3 rules not met, covered by the exemption$/,
+    );
     expect(result.code).toBe(0);
   });
 

@@ -122,6 +122,8 @@ describeWithPostgres('the weekly change-control digest', () => {
     expect(rows.find((r) => r.repo === 'acme/web' && r.number === '3')?.failing_rules).toBe(
       'approval: approved only by its author',
     );
+    // The first request was answered 429 twice, then asked a third time once retry-after had passed.
+    expect(github.requests.filter((r) => r.path === '/repos/acme/web')).toHaveLength(3);
     expect(await digests(bot)).toHaveLength(1);
     expect((await audits(bot, 'change-control.run')).map((a) => a.outcome)).toEqual(['posted']);
   }, 90_000);
@@ -217,7 +219,7 @@ describeWithPostgres('the weekly change-control digest', () => {
     const from = replies();
     await bot.slash('/change-control', 'evidence 2026-Q4', { user: USERS.other, channel: 'C_OPS' });
     expect(await waitForReply(bot, from, /evidence 2026-Q4/, 30_000)).toMatch(
-      /^Change-control evidence 2026-Q4: 1 digests, 8 gap weeks, 30 exemptions/,
+      /^Change-control evidence 2026-Q4: 1 digest, 8 gap weeks, 30 exemptions/,
     );
     const json = bot.slack.files.find((f) => f.filename === 'change_control_evidence_2026-Q4.json');
     const index = JSON.parse(json!.content);

@@ -122,4 +122,29 @@ describeWithPostgres('the scheduled digest', () => {
       'Updated 2026-W48: 3 merged (was 2). The list changed, so the earlier decision no longer stands',
     );
   });
+
+  it('says what GitHub answered when a repository cannot be read, and stores nothing', async () => {
+    const other = await startBot({
+      now: () => NOW,
+      env: {
+        GITHUB_TOKEN: MEMBER_TOKEN,
+        GITHUB_API_URL: github.url,
+        CHANGE_REPOS: 'acme/web,acme/gone',
+        OPSBOT_REVIEWERS: REVIEWER,
+      },
+    });
+    try {
+      const from = other.slack.callsOf('response_url').length;
+      await other.slash('/change-control', 'run', { user: REVIEWER });
+      expect(await waitForReply(other, from, /GitHub answered/)).toMatch(
+        /^GitHub answered 404 while reading the merged pull requests \(.*\); no digest was stored or posted\. Try again later\.$/,
+      );
+      expect(await other.db.query('select 1 from change_control_digests')).toEqual([]);
+      expect(await other.db.query("select outcome from audit_events where action = 'change-control.run'")).toEqual([
+        { outcome: 'error' },
+      ]);
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -20,7 +20,7 @@ export function verdictText(verdict: ChangeVerdict): string {
   );
   const failing = verdict.rules.filter((r) => !r.ok).length;
   const result = verdict.exempt
-    ? `PASS: exempt (labelled change-control exempt)${failing ? `; ${failing} rule${failing === 1 ? '' : 's'} not met, covered by the exemption` : ''}`
+    ? `PASS: exempt (it carries the exempt label)${failing ? `; ${failing} rule${failing === 1 ? '' : 's'} not met, covered by the exemption` : ''}`
     : verdict.passed
       ? 'PASS: every rule met'
       : `FAIL: ${failing} of ${verdict.rules.length} rules not met`;
