@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { createGithubClient } from '../github/client.js';
 import { randomId } from '../ids.js';
 import type { OperationSpec } from '../operate/spec.js';
-import { digestDecisionLine, digestMessage } from '../render/blocks/change-control.js';
+import { digestMessage } from '../render/blocks/change-control.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
 
@@ -16,7 +16,7 @@ export interface DigestOutcome {
   digest: ChangeDigest;
   /** The week already had a digest: this run updated it. */
   updated: boolean;
-  /** A decision the update cleared, because the list changed. */
+  /** The decision the update cleared because the list changed (the audit log keeps who took it). */
   clearedDecision?: string;
   ref?: MessageRef;
 }
@@ -50,10 +50,7 @@ export async function takeDigest(
     csvSha256: sha256(csv),
     at: deps.now(),
   });
-  const clearedDecision =
-    previous?.decision && !digest.decision && previous
-      ? (digestDecisionLine(previous) ?? previous.decision)
-      : undefined;
+  const clearedDecision = previous?.decision && !digest.decision ? previous.decision : undefined;
   const outcome: DigestOutcome = {
     digest,
     updated: Boolean(previous),
