@@ -1,5 +1,9 @@
 // The scheduled digest, a week whose list changed after it was reviewed, and the mistakes people make: bad command
 // text, change control not configured, bad CHANGE_* and GITHUB_USER_MAP values.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
 import { changeControlJob } from '../../jobs/change-control.js';
@@ -121,6 +125,48 @@ describeWithPostgres('the scheduled digest', () => {
     expect(comments.at(-1)).toContain(
       'Updated 2026-W48: 3 merged (was 2). The list changed, so the earlier decision no longer stands',
     );
+  });
+
+  it('flags the week with its action items through the modal, and keeps the token out of every log line', async () => {
+    const [digest] = await bot.db.query<{ id: string }>('select id from change_control_digests');
+    await bot.action({ actionId: 'change-control.flag', value: digest!.id, user: REVIEWER, channel: 'C_COMPLIANCE' });
+    const [open] = await bot.slack.waitFor('views.open', 1, 15_000);
+    expect(open?.args.view.callback_id).toBe('change-control.flag-modal');
+    const updates = bot.slack.callsOf('chat.update').length;
+    await bot.submitView({
+      callbackId: 'change-control.flag-modal',
+      values: { actionItems: 'acme/web#3 has no ticket: Dana files OPS-99 and links it' },
+      user: REVIEWER,
+      privateMetadata: String(open?.args.view.private_metadata),
+    });
+    const update = (await bot.slack.waitFor('chat.update', updates + 1, 15_000)).at(-1);
+    expect(textOf(update?.args.blocks)).toContain(`🚩 *Flagged* by <@${REVIEWER}>`);
+    expect(textOf(update?.args.blocks)).toContain('action items: acme/web#3 has no ticket');
+    expect(await bot.db.query('select decision, decided_by from change_control_digests')).toEqual([
+      { decision: 'flagged', decided_by: REVIEWER },
+    ]);
+    expect(bot.logText()).not.toContain(MEMBER_TOKEN);
+  });
+
+  it('writes the evidence package with --out, each file matching the sha256 its index gives, and exits 1 for gaps', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'opsbot-change-'));
+    const err: string[] = [];
+    const code = await runCli(['change-control', 'evidence', '2026-Q4', '--out', dir], {
+      env: { DATABASE_URL: bot.databaseUrl, LOG_LEVEL: 'warn' },
+      out: () => {},
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    const folder = join(dir, 'change_control_evidence_2026-Q4');
+    const index = JSON.parse(await readFile(join(folder, 'change_control_evidence_2026-Q4.json'), 'utf8'));
+    expect(index.files.map((f: { filename: string }) => f.filename)).toContain('change_control_2026-W48.csv');
+    for (const file of index.files as { filename: string; sha256: string }[])
+      expect(
+        createHash('sha256')
+          .update(await readFile(join(folder, file.filename)))
+          .digest('hex'),
+      ).toBe(file.sha256);
+    expect(await readFile(join(folder, 'change_control_evidence_2026-Q4.md'), 'utf8')).toContain('**GAP: no digest**');
   });
 
   it('says what GitHub answered when a repository cannot be read, and stores nothing', async () => {
