@@ -78,7 +78,6 @@ export interface RetentionConfig {
   /** Slack user ids allowed to approve a deletion; empty: the operators. */
   approvers: string[];
   batchRows: number;
-  channel?: string;
 }
 
 export class ConfigError extends Error {

@@ -22,7 +22,6 @@ export function readRetention(env: Env, knownEnvironments: string[], problems: s
   const base = {
     approvers,
     batchRows: batch.success ? batch.data : 5000,
-    ...(env.SLACK_COMPLIANCE_CHANNEL ? { channel: env.SLACK_COMPLIANCE_CHANNEL } : {}),
   };
   if (env.RETENTION_POLICIES) {
     const read = readPolicyFile(env.RETENTION_POLICIES, knownEnvironments);

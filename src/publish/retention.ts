@@ -22,7 +22,7 @@ export async function publishRetentionReport(
   runId: string | undefined,
   fallbackChannel?: string,
 ): Promise<MessageRef | undefined> {
-  const channel = deps.config.retention.channel ?? fallbackChannel;
+  const channel = deps.config.slack.complianceChannel ?? fallbackChannel;
   if (!channel) {
     deps.log.warn(
       { reportId: report.id },
