@@ -104,6 +104,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
         databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
         databaseUrlVar: `${prefix}_DATABASE_URL`,
         healthPaths: paths ? list(paths) : ['/healthz', '/readyz'],
+        healthTextOk: read(`${prefix}_HEALTH_TEXT_OK`, flag, 'true', 'false') ?? false,
       };
     });
   const known = new Set(names);
@@ -242,6 +243,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     smoke: {
       timeoutMs: read('SMOKE_TIMEOUT_MS', count(100), '10000', '10000') ?? 10_000,
       retries: read('SMOKE_RETRIES', count(0).max(5, 'must be at most 5'), '1', '1') ?? 1,
+      retryDelayMs: read('SMOKE_RETRY_DELAY_MS', count(0).max(60_000, 'must be at most 60000'), '500', '500') ?? 500,
       requireHeaders: read('SMOKE_REQUIRE_HEADERS', flag, 'false', 'false') ?? false,
       perMinute: read('SMOKE_RATE_PER_MIN', count(1), '6', '6') ?? 6,
     },
