@@ -26,6 +26,6 @@ export function checkLines(checks: CheckResult[], style: 'mrkdwn' | 'plain' = 'm
   const headers = headerNotes.length ? noteLine({ notes: headerNotes }, style) : undefined;
   return [
     ...checks.flatMap((check) => [checkLine(check, style), noteLine(check, style)]),
-    headers && headers.replace(/^( *_?)/, '$1headers: '),
+    headers?.replace(/^( *_?)/, '$1headers: '),
   ].filter((l): l is string => Boolean(l));
 }
