@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/skip-reasons.ts'],
   },
 });

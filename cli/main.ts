@@ -3,6 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError, describeConfig, loadConfig } from '../src/config.js';
+import { uselessnessWarnings } from '../src/config-warnings.js';
 import { createLogger } from '../src/log.js';
 import { startService } from '../src/main.js';
 import { verifyAuditChain } from '../src/store/audit.js';
@@ -82,7 +83,9 @@ const configCommand: CliCommand = async (args, io) => {
     return EXIT.usage;
   }
   try {
-    io.out(JSON.stringify(describeConfig(loadConfig(io.env)), null, 2));
+    const config = loadConfig(io.env);
+    io.out(JSON.stringify(describeConfig(config), null, 2));
+    for (const warning of uselessnessWarnings(config)) io.err(`Warning: ${warning}`);
     io.out('Configuration OK.');
     return EXIT.ok;
   } catch (error) {

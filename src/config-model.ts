@@ -12,6 +12,8 @@ export interface Environment {
   /** The variable databaseUrl came from, for messages such as "STAGING_DATABASE_URL is not set". */
   databaseUrlVar: string;
   healthPaths: string[];
+  /** `<ENV>_HEALTH_TEXT_OK`: a 2xx plain-text answer (`OK`) counts as healthy. */
+  healthTextOk: boolean;
 }
 
 export interface Config {
@@ -66,7 +68,7 @@ export interface Config {
   /** Job name (`access-review`) -> cron expression or `off`, only where SCHEDULE_<JOB> is set. */
   schedules: Record<string, string>;
   scheduleTz: string;
-  smoke: { timeoutMs: number; retries: number; requireHeaders: boolean; perMinute: number };
+  smoke: { timeoutMs: number; retries: number; retryDelayMs: number; requireHeaders: boolean; perMinute: number };
   runs: { staleSeconds: number };
   retention: RetentionConfig;
 }

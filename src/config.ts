@@ -23,6 +23,7 @@ export type { Config, Environment } from './config-model.js';
 export { ConfigError, describeConfig } from './config-model.js';
 
 type Env = Record<string, string | undefined>;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
 const REPO = /^[\w.-]+\/[\w.-]+$/;
 const DEFAULT_TICKET = '^https?://\\S+$';
@@ -34,11 +35,28 @@ const isRegExp = (source: string) => {
     return false;
   }
 };
+// The values .env.example ships with: left unedited, they would start a bot that talks to nobody.
+const PLACEHOLDERS: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'xoxb-your-bot-token',
+  SLACK_SIGNING_SECRET: 'your-signing-secret',
+  SLACK_ALERT_CHANNEL: 'C0123ALERTS',
+  SLACK_REVIEW_CHANNEL: 'C0456REVIEW',
+  STAGING_BASE_URL: 'https://staging.example.com',
+  OPSBOT_ADMINS: 'U0123ADMIN',
+};
 
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
 export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   const problems: string[] = [];
+  for (const [name, placeholder] of Object.entries(PLACEHOLDERS)) {
+    if (env[name]?.trim() === placeholder)
+      problems.push(
+        `${name}: is still the placeholder from .env.example (\`${placeholder}\`). Put your own value there (README: "Set up the Slack app") or delete the line`,
+      );
+  }
+  const placeholder = (name: string) => name in PLACEHOLDERS && env[name]?.trim() === PLACEHOLDERS[name];
   function read<T>(name: string, schema: z.ZodType<T>, example: string, fallback?: string): T | undefined {
+    if (placeholder(name)) return undefined;
     const raw = env[name] === '' ? undefined : (env[name] ?? fallback);
     if (raw === undefined) return undefined;
     const parsed = schema.safeParse(raw);
@@ -50,6 +68,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     return undefined;
   }
   function required<T>(name: string, schema: z.ZodType<T>, example: string, why = 'is not set'): T | undefined {
+    if (placeholder(name)) return undefined;
     if (!env[name]) {
       problems.push(`${name}: ${why}. Example: ${name}=${example}`);
       return undefined;
@@ -104,15 +123,19 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
         databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
         databaseUrlVar: `${prefix}_DATABASE_URL`,
         healthPaths: paths ? list(paths) : ['/healthz', '/readyz'],
+        healthTextOk: read(`${prefix}_HEALTH_TEXT_OK`, flag, 'true', 'false') ?? false,
       };
     });
   const known = new Set(names);
+  const good = environments.map((e) => e.name);
   const namesIn = (variable: string, fallback: string, allowOpsbot: boolean) => {
-    const picked = list(env[variable] ?? fallback);
+    // A default names an environment only when it exists: ENVIRONMENTS=qa alone must not fail over `staging`.
+    if (env[variable] === undefined) return list(fallback).filter((name) => known.has(name));
+    const picked = list(env[variable]);
     for (const name of picked) {
       if (!known.has(name) && !(allowOpsbot && name === 'opsbot')) {
         problems.push(
-          `${variable}: \`${name}\` is not in ENVIRONMENTS (${names.join(', ') || 'none'}). Example: ${variable}=${names[0] ?? 'staging'}`,
+          `${variable}: \`${name}\` is not in ENVIRONMENTS (${good.join(', ') || 'none'}). Example: ${variable}=${good[0] ?? 'staging'}`,
         );
       }
     }
@@ -163,8 +186,12 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     port: read('PORT', count(0).max(65535, 'must be at most 65535'), '3000', '3000') ?? 3000,
     logLevel:
-      read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'info') ??
-      'info',
+      read(
+        'LOG_LEVEL',
+        z.enum(LOG_LEVELS, { message: `is not a log level (${LOG_LEVELS.join(', ')})` }),
+        'info',
+        'info',
+      ) ?? 'info',
     dataDir,
     databaseUrl: read('DATABASE_URL', postgresUrl, 'postgres://opsbot:secret@localhost:5432/opsbot'),
     redisUrl: read('REDIS_URL', redisUrl, 'redis://localhost:6379'),
@@ -242,6 +269,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     smoke: {
       timeoutMs: read('SMOKE_TIMEOUT_MS', count(100), '10000', '10000') ?? 10_000,
       retries: read('SMOKE_RETRIES', count(0).max(5, 'must be at most 5'), '1', '1') ?? 1,
+      retryDelayMs: read('SMOKE_RETRY_DELAY_MS', count(0).max(60_000, 'must be at most 60000'), '500', '500') ?? 500,
       requireHeaders: read('SMOKE_REQUIRE_HEADERS', flag, 'false', 'false') ?? false,
       perMinute: read('SMOKE_RATE_PER_MIN', count(1), '6', '6') ?? 6,
     },

@@ -4,6 +4,7 @@ import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
 import type { Config } from './config.js';
+import { uselessnessWarnings } from './config-warnings.js';
 import type { Deps, Job } from './deps.js';
 import { healthRoutes } from './http/routes.js';
 import { slashCommands } from './render/blocks/help.js';
@@ -36,6 +37,8 @@ export interface ServiceOptions extends DepsOptions {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const startedAt = Date.now();
   const deps = await buildDeps(config, options);
+  // Valid but useless (no environment to check, no admin, no alert channel): say so once, at start.
+  for (const warning of uselessnessWarnings(config)) deps.log.warn(warning);
   let stopping = false;
   const routes = healthRoutes({
     db: deps.db,

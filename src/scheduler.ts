@@ -46,6 +46,9 @@ export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<void> {
     deps.log.error({ err: error, job: job.name }, 'job failed');
   } finally {
     deps.metrics.jobRuns.inc({ job: job.name, status });
+    if (status === 'skipped') deps.metrics.jobSkipped.inc({ job: job.name });
+    else deps.metrics.jobSeconds.observe({ job: job.name }, (performance.now() - started) / 1000);
+    if (status === 'passed') deps.metrics.jobLastSuccess.set({ job: job.name }, Date.now() / 1000);
     deps.log.info({ job: job.name, status, ms: Math.round(performance.now() - started) }, 'job finished');
   }
 }

@@ -73,7 +73,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     roles: createRoles(config.roles, chat),
     runs: createRuns(db),
     audit: options.wrap?.audit?.(createAudit(db, now)) ?? createAudit(db, now),
-    metrics: createMetrics(),
+    metrics: createMetrics(db),
     targets: options.wrap?.targets?.(pgTargets()) ?? pgTargets(),
     outbox: { deliver: (refs) => deliverOutbox(deps, { refs, now: true }).then(() => {}) },
   };

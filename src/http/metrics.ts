@@ -1,16 +1,28 @@
-// Prometheus metrics on /metrics: HTTP requests, command latency, job runs. One registry per bot instance.
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+// Prometheus metrics on /metrics: HTTP requests, command latency, job runs, durations and last successes. One registry
+// per bot instance. Labels are bounded: routes and commands opsbot knows, anything else is `other`.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../store/db.js';
+import { registerStateMetrics } from './state-metrics.js';
+
+/** The routes opsbot serves; a scanner's `/wp-admin` is counted as `other`, not as a new series. */
+export const KNOWN_ROUTES = ['/slack/events', '/healthz', '/readyz', '/metrics'];
+export const routeLabel = (path: string) => (KNOWN_ROUTES.includes(path) ? path : 'other');
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'route' | 'status'>;
   commandSeconds: Histogram<'command'>;
   jobRuns: Counter<'job' | 'status'>;
+  jobSeconds: Histogram<'job'>;
+  jobLastSuccess: Gauge<'job'>;
+  jobSkipped: Counter<'job'>;
 }
 
-export function createMetrics(withDefaults = true): Metrics {
+/** db: the bot's database, read at scrape time for the state gauges (state-metrics.ts). */
+export function createMetrics(db?: Db, withDefaults = true): Metrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'opsbot_' });
+  if (db) registerStateMetrics(registry, db);
   return {
     registry,
     httpRequests: new Counter({
@@ -30,6 +42,25 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'opsbot_job_runs_total',
       help: 'Scheduled job runs, by job and status',
       labelNames: ['job', 'status'],
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: 'opsbot_job_duration_seconds',
+      help: 'Scheduled job run time, by job',
+      labelNames: ['job'],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
+    jobLastSuccess: new Gauge({
+      name: 'opsbot_job_last_success_timestamp_seconds',
+      help: 'When each job last finished without error (Unix time)',
+      labelNames: ['job'],
+      registers: [registry],
+    }),
+    jobSkipped: new Counter({
+      name: 'opsbot_job_skipped_total',
+      help: 'Scheduled fires skipped because the previous run of the job was still going',
+      labelNames: ['job'],
       registers: [registry],
     }),
   };

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Coord } from '../coord/coord.js';
-import type { Metrics } from '../http/metrics.js';
+import { type Metrics, routeLabel } from '../http/metrics.js';
 import { inFlight } from '../settle.js';
 import { parseEnvelope } from './envelope.js';
 
@@ -63,7 +63,7 @@ export class OpsbotReceiver implements Receiver {
     const path = (req.url ?? '/').split('?')[0];
     res.on('finish', () =>
       this.options.metrics.httpRequests.inc({
-        route: path === '/slack/events' ? path : req.method === 'GET' ? path : 'other',
+        route: path === '/slack/events' || req.method === 'GET' ? routeLabel(path ?? '') : 'other',
         status: String(res.statusCode),
       }),
     );
@@ -138,7 +138,11 @@ export class OpsbotReceiver implements Receiver {
     } catch (error) {
       this.options.log.error({ err: error }, 'listener failed');
     } finally {
-      if (command) this.options.metrics.commandSeconds.observe({ command }, (performance.now() - started) / 1000);
+      if (command) {
+        // Only commands opsbot registers: a workspace's typo or a forged body must not add series.
+        const label = this.options.knownCommands.includes(command) ? command : 'other';
+        this.options.metrics.commandSeconds.observe({ command: label }, (performance.now() - started) / 1000);
+      }
     }
     // Nothing acked: no listener took it (an unknown command, action or callback id), or a listener failed before
     // its ack (the error handler has told the user). Answer now, not after 3 s.

@@ -1,5 +1,6 @@
 // The health checks of one environment, as a plain report: every health path, concurrently, judged by the runbook.
 import type { Environment } from '../config.js';
+import { envVar } from '../config-model.js';
 import type { Deps } from '../deps.js';
 import { maskDeep, maskSecrets, maskUrl } from '../redact.js';
 import { fetchWithRetry } from './http.js';
@@ -21,6 +22,8 @@ export interface CheckResult {
   bodyError?: string;
   /** Migration info, version, security and rate-limit headers: shown, failing only when SMOKE_REQUIRE_HEADERS is on. */
   notes: string[];
+  /** Security and rate-limit header findings, shown once per run (absent in runs stored before they were apart). */
+  headerNotes?: string[];
   headers?: Record<string, string>;
 }
 
@@ -57,7 +60,7 @@ export async function checkEnvironment(env: Environment, deps: SmokeDeps): Promi
   const startedAt = deps.now().toISOString();
   const started = performance.now();
   // Concurrent, so a run lasts as long as its slowest check, not the sum of them.
-  const checks = await Promise.all(env.healthPaths.map((path) => checkPath(baseUrl, path, deps)));
+  const checks = await Promise.all(env.healthPaths.map((path) => checkPath(env, baseUrl, path, deps)));
   return {
     env: env.name,
     baseUrl: maskUrl(baseUrl),
@@ -69,13 +72,17 @@ export async function checkEnvironment(env: Environment, deps: SmokeDeps): Promi
   };
 }
 
-async function checkPath(baseUrl: string, path: string, deps: SmokeDeps): Promise<CheckResult> {
+async function checkPath(env: Environment, baseUrl: string, path: string, deps: SmokeDeps): Promise<CheckResult> {
   const url = healthUrl(baseUrl, path);
-  const { timeoutMs, retries, requireHeaders } = deps.config.smoke;
-  const { result, attempts, latencyMs } = await fetchWithRetry(deps, url, { timeoutMs, retries });
+  const { timeoutMs, retries, retryDelayMs, requireHeaders } = deps.config.smoke;
+  const { result, attempts, latencyMs } = await fetchWithRetry(deps, url, { timeoutMs, retries, retryDelayMs });
   const base = { path, url: maskUrl(url.toString()), latencyMs, attempts };
   if (!result.ok) return { ...base, ok: false, reason: result.reason, notes: [] };
-  const judged = judgeResponse(path, result.status, result.text, result.headers, requireHeaders);
+  const judged = judgeResponse(result.status, result.text, result.headers, {
+    requireHeaders,
+    textOk: env.healthTextOk,
+    textOkVar: `${envVar(env.name)}_HEALTH_TEXT_OK`,
+  });
   return {
     ...base,
     ok: judged.ok,
@@ -86,6 +93,7 @@ async function checkPath(baseUrl: string, path: string, deps: SmokeDeps): Promis
     body: judged.body === undefined ? undefined : maskDeep(judged.body),
     bodyError: judged.bodyError && maskSecrets(judged.bodyError),
     notes: judged.notes.map((note) => maskSecrets(note)),
+    headerNotes: judged.headerNotes.map((note) => maskSecrets(note)),
     headers: judged.headers,
   };
 }

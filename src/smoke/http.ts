@@ -1,5 +1,6 @@
-// One health request: GET with a timeout, one retry (by default) after a connection error or a timeout, and every
-// network failure put in words an on-call engineer understands.
+// One health request: GET with a timeout, one retry (by default, after a backoff delay) after a connection error or a
+// timeout, and every network failure put in words an on-call engineer understands.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../deps.js';
 
 export type Fetched =
@@ -76,7 +77,7 @@ async function fetchOnce(deps: Pick<Deps, 'fetch'>, url: URL, timeoutMs: number)
 export async function fetchWithRetry(
   deps: Pick<Deps, 'fetch'>,
   url: URL,
-  options: { timeoutMs: number; retries: number },
+  options: { timeoutMs: number; retries: number; retryDelayMs?: number },
 ): Promise<Attempted> {
   const started = performance.now();
   let attempts = 0;
@@ -87,5 +88,8 @@ export async function fetchWithRetry(
     if (result.ok || !result.retryable || attempts > options.retries) {
       return { result, attempts, latencyMs: Math.round(performance.now() - started) };
     }
+    // Backoff: a service that is restarting gets 1×, 2×, 4× the delay, not a burst of instant retries.
+    const delay = (options.retryDelayMs ?? 0) * 2 ** (attempts - 1);
+    if (delay > 0) await sleep(delay);
   }
 }

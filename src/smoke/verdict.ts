@@ -1,5 +1,7 @@
-// The runbook's verdict rules for one health response: HTTP 200, a JSON object with `status`, and per endpoint
-// what that status and its details must be. Also the notes: migration info, security and rate-limit headers.
+// The verdict on one health response: HTTP 200 and a JSON object whose `status` and parts are healthy (the formats
+// in health-formats.ts), or a 2xx plain-text body where the environment allows it. Also the notes: migration info,
+// version, and the security and rate-limit headers (kept apart, so a run shows them once, not under every check).
+import { judgeBody } from './health-formats.js';
 
 export interface Judgement {
   ok: boolean;
@@ -9,6 +11,8 @@ export interface Judgement {
   /** Why the body is not usable JSON, when it is not. */
   bodyError?: string;
   notes: string[];
+  /** Security and rate-limit findings: the same for every path of a service, so shown once per run. */
+  headerNotes: string[];
   headers: Record<string, string>;
 }
 
@@ -38,29 +42,6 @@ const shown = (value: unknown) =>
 const isObject = (value: unknown): value is Record<string, unknown> =>
   Boolean(value) && typeof value === 'object' && !Array.isArray(value);
 
-/** `health` for /healthz (and /health), `ready` for /readyz (and /ready), `other` for any other path. */
-export function endpointKind(path: string): 'health' | 'ready' | 'other' {
-  const last = path.split('?')[0]!.replace(/\/+$/, '').split('/').pop() ?? '';
-  if (/^health(z)?$/i.test(last)) return 'health';
-  if (/^ready(z)?$/i.test(last)) return 'ready';
-  return 'other';
-}
-
-/** The entries of `checks` that are not ok: `database: error`. Accepts `{name: "ok"}` and `[{name, status}]`. */
-function failingChecks(checks: unknown): string[] {
-  const entries: [string, unknown][] = Array.isArray(checks)
-    ? checks.map((c, i) => [String((c as { name?: unknown })?.name ?? i), c])
-    : isObject(checks)
-      ? Object.entries(checks)
-      : [];
-  return entries.flatMap(([name, value]) => {
-    const status = isObject(value) ? value.status : value;
-    return status === 'ok' || status === true
-      ? []
-      : [`${name}: ${typeof status === 'string' ? status : shown(status)}`];
-  });
-}
-
 function migrationNote(body: Record<string, unknown>): string | undefined {
   const found = Object.entries(body).filter(([key]) => /migrat|alembic|revision|schema_version/i.test(key));
   const fromChecks = isObject(body.checks) ? Object.entries(body.checks).filter(([key]) => /migrat/i.test(key)) : [];
@@ -77,28 +58,6 @@ function migrationNote(body: Record<string, unknown>): string | undefined {
       }`,
   );
   return parts.length ? cut(parts.join('; '), 160) : undefined;
-}
-
-function bodyReasons(kind: ReturnType<typeof endpointKind>, body: Record<string, unknown>): string[] {
-  const status = body.status;
-  if (kind === 'health') {
-    return [
-      ...(status === 'ok' ? [] : [`status is ${shown(status)}, expected "ok"`]),
-      ...('database_status' in body && body.database_status !== 'healthy'
-        ? [`database_status is ${shown(body.database_status)}`]
-        : []),
-    ];
-  }
-  if (kind === 'ready') {
-    const notOk = failingChecks(body.checks);
-    return [
-      ...(status === 'ready' ? [] : [`status is ${shown(status)}, expected "ready"`]),
-      ...(notOk.length ? [notOk.join(', ')] : []),
-    ];
-  }
-  return typeof status === 'string' && /^(ok|ready|healthy|up|pass(ed)?)$/i.test(status)
-    ? []
-    : [`status is ${shown(status)}`];
 }
 
 function headerNotes(
@@ -124,14 +83,16 @@ function headerNotes(
   return { notes, reasons, found };
 }
 
-export function judgeResponse(
-  path: string,
-  status: number,
-  text: string,
-  headers: Headers,
-  requireHeaders: boolean,
-): Judgement {
-  const header = headerNotes(headers, requireHeaders);
+export interface JudgeOptions {
+  requireHeaders: boolean;
+  /** `<ENV>_HEALTH_TEXT_OK=true`: a 2xx plain-text body (`OK`) is healthy. */
+  textOk: boolean;
+  /** The variable that would allow it, named in the reason for a text body. */
+  textOkVar?: string;
+}
+
+export function judgeResponse(status: number, text: string, headers: Headers, options: JudgeOptions): Judgement {
+  const header = headerNotes(headers, options.requireHeaders);
   let body: unknown;
   let bodyError: string | undefined;
   try {
@@ -139,19 +100,26 @@ export function judgeResponse(
   } catch {
     bodyError = text.trim() ? `not JSON: ${cut(flat(text), 80)}` : 'not JSON: the body is empty';
   }
-  const notes = [...header.notes];
+  const notes: string[] = [];
   const reasons: string[] = [];
-  if (status !== 200) {
+  const plainOk = options.textOk && status >= 200 && status < 300 && !isObject(body);
+  if (plainOk) {
+    notes.push(text.trim() ? `plain-text answer: ${cut(flat(text), 40)}` : 'empty answer');
+  } else if (status !== 200) {
     const said = isObject(body) && body.status !== undefined ? ` (status ${shown(body.status)})` : '';
     reasons.push(`HTTP ${status}${said}`);
   } else if (bodyError) {
-    reasons.push(bodyError);
+    reasons.push(
+      options.textOk || !options.textOkVar ? bodyError : `${bodyError} (${options.textOkVar}=true accepts text)`,
+    );
   } else if (!isObject(body)) {
     reasons.push(`not a JSON object: ${cut(flat(text), 80)}`);
   } else if (!('status' in body)) {
     reasons.push('no `status` field in the JSON');
   } else {
-    reasons.push(...bodyReasons(endpointKind(path), body));
+    const judged = judgeBody(body);
+    reasons.push(...judged.reasons);
+    notes.push(...judged.notes);
   }
   if (isObject(body)) {
     const migrations = migrationNote(body);
@@ -161,10 +129,12 @@ export function judgeResponse(
   reasons.push(...header.reasons);
   return {
     ok: reasons.length === 0,
-    reason: reasons.length ? reasons.join('; ') : undefined,
-    body,
-    bodyError,
+    // One line a person reads: the first few reasons, cut, never a page of JSON.
+    reason: reasons.length ? cut(reasons.join('; '), 240) : undefined,
+    body: plainOk ? undefined : body,
+    bodyError: plainOk ? undefined : bodyError,
     notes,
+    headerNotes: header.notes,
     headers: header.found,
   };
 }

@@ -50,7 +50,7 @@ describe('checkEnvironment', () => {
   it('reports missing security headers and rate-limit headers as notes without failing by default', async () => {
     const report = await check({ STAGING_BASE_URL: app.url });
     expect(report.verdict).toBe('passed');
-    expect(report.checks[0]!.notes).toEqual(
+    expect(report.checks[0]!.headerNotes).toEqual(
       expect.arrayContaining([
         'missing security headers: HSTS, CSP, X-Content-Type-Options, X-Frame-Options, Referrer-Policy',
         'no rate-limit headers',
@@ -64,13 +64,13 @@ describe('checkEnvironment', () => {
     expect(bare.checks[0]!.reason).toContain('missing security headers: HSTS');
     const secure = await check({ STAGING_BASE_URL: `${app.url}/secure`, SMOKE_REQUIRE_HEADERS: 'true' });
     expect(secure.verdict).toBe('passed');
-    expect(secure.checks[0]!.notes).toEqual(['rate limit: 100']);
+    expect(secure.checks[0]!.headerNotes).toEqual(['rate limit: 100']);
     expect(secure.checks[0]!.headers).toMatchObject({ 'x-frame-options': 'DENY' });
   });
 
   it('names the readyz checks that are not ok and shows the migration info', async () => {
     const report = await check({ STAGING_BASE_URL: `${app.url}/migrating`, STAGING_HEALTH_PATHS: '/readyz' });
-    expect(report.checks[0]!.reason).toBe('migrations: pending');
+    expect(report.checks[0]!.reason).toBe('migrations is pending');
     expect(report.checks[0]!.notes[0]).toBe('alembic_version: current a1, head b2; migrations: pending');
   });
 
@@ -88,7 +88,7 @@ describe('checkEnvironment', () => {
     const report = await check({ STAGING_BASE_URL: `${app.url}/app`, STAGING_HEALTH_PATHS: '/api/ping,/api/deep' });
     expect(report.checks.map((c) => [c.path, c.ok, c.reason])).toEqual([
       ['/api/ping', true, undefined],
-      ['/api/deep', false, 'status is "degraded"'],
+      ['/api/deep', false, 'status is degraded, expected ok, up or pass'],
     ]);
     expect(JSON.stringify(report)).not.toContain('secretvalue');
   });

@@ -20,12 +20,12 @@ describe('/smoke', () => {
     dbdown: {
       path: '/healthz',
       route: { json: { status: 'ok', database_status: 'unhealthy' } },
-      reason: 'database_status is "unhealthy"',
+      reason: 'database is unhealthy',
     },
     notready: {
       path: '/readyz',
       route: { json: { status: 'ready', checks: { database: 'error', cache: 'ok' } } },
-      reason: 'database: error',
+      reason: 'database is error',
     },
     timeout: { path: '/healthz', route: { delayMs: 8000, json: { status: 'ok' } }, reason: 'timed out after 3 s' },
   };

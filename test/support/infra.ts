@@ -8,6 +8,8 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 
 const suffix = () => randomBytes(5).toString('hex');
+// Set by global-setup.ts: the run's databases carry it, so the run can check at its end that none is left.
+const runTag = process.env.OPSBOT_TEST_RUN ? `r${process.env.OPSBOT_TEST_RUN}_` : '';
 
 /** describe, or describe.skip with the reason in its name when TEST_DATABASE_URL is not set. */
 export const describeWithPostgres: typeof describe = (
@@ -40,7 +42,7 @@ export interface TestDatabase {
 /** Creates an empty database on the TEST_DATABASE_URL server; drop() removes it, even with connections open. */
 export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `opsbot_${label}_${suffix()}`;
+  const name = `opsbot_${label}_${runTag}${suffix()}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {

@@ -14,14 +14,18 @@ export function checkLine(check: CheckResult, style: 'mrkdwn' | 'plain' = 'mrkdw
 }
 
 /** The notes worth a second line: migration info and header findings. */
-export function noteLine(check: CheckResult, style: 'mrkdwn' | 'plain' = 'mrkdwn'): string | undefined {
+export function noteLine(check: Pick<CheckResult, 'notes'>, style: 'mrkdwn' | 'plain' = 'mrkdwn'): string | undefined {
   if (check.notes.length === 0) return undefined;
   const text = check.notes.join(' · ');
   return style === 'mrkdwn' ? `      _${text.replace(/_/g, ' ')}_` : `      ${text}`;
 }
 
+/** Every check's line and body notes, then the header findings once: they are the same for every path. */
 export function checkLines(checks: CheckResult[], style: 'mrkdwn' | 'plain' = 'mrkdwn'): string[] {
-  return checks.flatMap((check) =>
-    [checkLine(check, style), noteLine(check, style)].filter((l): l is string => Boolean(l)),
-  );
+  const headerNotes = [...new Set(checks.flatMap((check) => check.headerNotes ?? []))];
+  const headers = headerNotes.length ? noteLine({ notes: headerNotes }, style) : undefined;
+  return [
+    ...checks.flatMap((check) => [checkLine(check, style), noteLine(check, style)]),
+    headers?.replace(/^( *_?)/, '$1headers: '),
+  ].filter((l): l is string => Boolean(l));
 }

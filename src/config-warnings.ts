@@ -1,0 +1,22 @@
+// What makes a running bot useless though its configuration is valid: one warning per missing piece, logged at start
+// and printed by `opsbot config check`, each naming the variable to set.
+import type { Config } from './config-model.js';
+
+export function uselessnessWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.environments.some((env) => env.baseUrl)) {
+    const name = config.environments[0]?.name ?? 'staging';
+    warnings.push(
+      `No environment has a base URL, so /smoke and the smoke schedule check nothing. Example: ${name.toUpperCase().replace(/-/g, '_')}_BASE_URL=https://${name}.example.com`,
+    );
+  }
+  if (config.roles.admins.length === 0)
+    warnings.push(
+      'No admin is set, so nobody may seed, drill or review access. Example: OPSBOT_ADMINS=U0123ABCD (your Slack member id)',
+    );
+  if (!config.slack.alertChannel)
+    warnings.push(
+      'No alert channel is set, so failed checks, backups and drills alert nobody. Example: SLACK_ALERT_CHANNEL=C0123ABCD',
+    );
+  return warnings;
+}

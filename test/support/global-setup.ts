@@ -1,0 +1,29 @@
+// Once per `vitest run`: tags the databases this run creates, and at the end fails the run if any of them is left
+// (a test that stops its bot in the wrong order leaks one per run on the shared server).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export default function setup() {
+  const run = randomBytes(3).toString('hex');
+  // Workers inherit it: infra.ts puts it into every database name.
+  process.env.OPSBOT_TEST_RUN = run;
+  return async () => {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) return;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>(
+        String.raw`select datname from pg_database where datname like $1 order by 1`,
+        [`opsbot\\_%\\_r${run}\\_%`],
+      );
+      if (rows.length) {
+        // Dropped, so the server stays clean, and reported, so the test that leaked them gets fixed.
+        for (const { datname } of rows) await client.query(`drop database if exists "${datname}" with (force)`);
+        throw new Error(`The run left ${rows.length} database(s) behind: ${rows.map((r) => r.datname).join(', ')}`);
+      }
+    } finally {
+      await client.end();
+    }
+  };
+}
