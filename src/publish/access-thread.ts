@@ -41,7 +41,7 @@ export function issueBody(run: AccessReviewRun): string {
     `Access review \`${review.id}\`, snapshot taken ${review.takenAt} (${review.requestedBy ? `requested in Slack by ${githubCode(review.requestedBy)}` : 'scheduled'}).`,
     '',
     '## Counts',
-    ...countLines(review.counts).map((l) => `- ${l}`),
+    ...countLines(review.counts, githubMarkdown).map((l) => `- ${l}`),
     '',
     `## Changes since the previous snapshot (${review.diff.changes.length})`,
     ...(review.diff.previousAt === null

@@ -8,7 +8,9 @@ import {
   actions,
   button,
   context,
+  cut,
   fitMessage,
+  fitText,
   header,
   type KnownBlock,
   type SlackMessage,
@@ -38,7 +40,7 @@ const who = (user: string | null) => (user ? slackMention(user) : 'the schedule'
 export function decisionLine(review: AccessReview): string | undefined {
   if (!review.decision || !review.decidedAt) return undefined;
   const note = review.note
-    ? ` — ${review.decision === 'flagged' ? 'action items' : 'reason'}: ${mrkdwnInline(review.note)}`
+    ? ` — ${review.decision === 'flagged' ? 'action items' : 'reason'}: ${cut(mrkdwnInline(review.note), 2500)}`
     : '';
   return review.decision === 'approved'
     ? `✅ *Reviewed, no issues* — approved by ${who(review.decidedBy)} at ${at(review.decidedAt)}${note}`
@@ -110,8 +112,10 @@ export function reviewMessage(review: AccessReview): SlackMessage {
 }
 
 export function alreadyDecidedText(review: AccessReview): string {
-  const note = review.note ? ` (${mrkdwnInline(review.note)})` : '';
-  return `This review was already ${review.decision} by ${who(review.decidedBy)} at ${at(review.decidedAt ?? '')}${note}; nothing changed.`;
+  const note = review.note ? ` (${cut(mrkdwnInline(review.note), 3000)})` : '';
+  return fitText(
+    `This review was already ${review.decision} by ${who(review.decidedBy)} at ${at(review.decidedAt ?? '')}${note}; nothing changed.`,
+  );
 }
 
 /**
@@ -122,27 +126,29 @@ export function reminderText(review: AccessReview, hours: number, reviewers: str
   const mention = (entry: string) =>
     /^([UW]|S)[A-Z0-9_]+$/.test(entry)
       ? slackMention(entry)
-      : `${mrkdwnCode(`@${entry.replace(/^@/, '')}`)} (no such user group in Slack)`;
+      : `${mrkdwnCode(cut(`@${entry.replace(/^@/, '')}`, 100))} (no such user group in Slack)`;
   const names = reviewers.length ? reviewers.map(mention).join(', ') : 'nobody: set OPSBOT_REVIEWERS';
   return `⏰ ${reviewTitle(review)} has waited over ${hours} h for a decision. Reviewers: ${names} — use *Approve* or *Flag issue* above.`;
 }
 
 export function latestReviewText(review: AccessReview | undefined, permalink?: string): string {
   if (!review) return 'No access review has been taken yet. Run `/access-review run` (reviewer role).';
-  return [
-    `*${reviewTitle(review)}* (${at(review.takenAt)}, requested by ${who(review.requestedBy)})`,
-    ...countLines(review.counts).map((l) => `• ${l}`),
-    `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
-    decisionLine(review) ?? '⏳ Undecided: waiting for a reviewer.',
+  return fitText(
     [
-      permalink ? `<${permalink}|Thread>` : '',
-      review.issueUrl ? `<${review.issueUrl}|GitHub issue #${review.issueNumber}>` : '',
+      `*${reviewTitle(review)}* (${at(review.takenAt)}, requested by ${who(review.requestedBy)})`,
+      ...countLines(review.counts).map((l) => `• ${l}`),
+      `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
+      decisionLine(review) ?? '⏳ Undecided: waiting for a reviewer.',
+      [
+        permalink ? `<${permalink}|Thread>` : '',
+        review.issueUrl ? `<${review.issueUrl}|GitHub issue #${review.issueNumber}>` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
     ]
       .filter(Boolean)
-      .join(' · '),
-  ]
-    .filter(Boolean)
-    .join('\n');
+      .join('\n'),
+  );
 }
 
 export function evidenceMessage(index: EvidenceIndex): SlackMessage {
@@ -152,10 +158,10 @@ export function evidenceMessage(index: EvidenceIndex): SlackMessage {
     `${index.pendingWeeks ? `, ${index.pendingWeeks} not due yet` : ''}; ${index.reviews} reviews, ${index.undecided} undecided`;
   const lines = index.weeks.map((w) =>
     w.status === 'gap'
-      ? `❌ ${w.label}: *GAP* — no review`
+      ? `❌ ${mrkdwnInline(w.label)}: *GAP* — no review`
       : w.status === 'pending'
-        ? `⏳ ${w.label}: not due yet`
-        : `✅ ${w.label}: ${w.reviews.map((r) => `${r.date} ${r.decision ?? 'undecided'}${r.reviewer ? ` by ${slackMention(r.reviewer)}` : ''}`).join('; ')}`,
+        ? `⏳ ${mrkdwnInline(w.label)}: not due yet`
+        : `✅ ${mrkdwnInline(w.label)}: ${w.reviews.map((r) => `${mrkdwnInline(r.date)} ${r.decision ?? 'undecided'}${r.reviewer ? ` by ${slackMention(r.reviewer)}` : ''}`).join('; ')}`,
   );
   return {
     text: `${title}: ${summary}`,

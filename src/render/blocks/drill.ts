@@ -12,6 +12,7 @@ import {
   context,
   cut,
   fitMessage,
+  fitText,
   header,
   type SlackMessage,
   section,
@@ -110,5 +111,5 @@ export function drillUsage(names: string[], problem?: string): string {
 }
 
 export function busyTextFor(env: string, holder: LockHolder | null): string {
-  return busyText(env, holder, slackMention);
+  return fitText(busyText(env, holder, slackMention));
 }

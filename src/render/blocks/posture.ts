@@ -2,7 +2,7 @@
 import type { AlertObservation } from '../../alerts/observation.js';
 import type { PostureReport } from '../../posture/check.js';
 import { mrkdwn, mrkdwnCode, mrkdwnInline, mrkdwnToPlain } from '../escape.js';
-import { context, header, type SlackMessage, section } from './kit.js';
+import { context, cut, header, type SlackMessage, section } from './kit.js';
 
 /** Members named in the alert; the rest are counted (the alert must stay readable for a large org). */
 export const MEMBERS_SHOWN = 25;
@@ -44,11 +44,11 @@ export function postureAlert(
 export function postureScopeMessage(report: PostureReport, runId: string): SlackMessage {
   const title = `⚠️ GitHub posture of ${report.org} cannot be checked`;
   return {
-    text: `${title}: ${mrkdwnInline(report.scopeProblem)}`,
+    text: `${title}: ${cut(mrkdwnInline(report.scopeProblem), 500)}`,
     blocks: [
       header(title),
       section(
-        `${mrkdwnInline(report.scopeProblem)}.\nGive GITHUB_TOKEN an org owner's \`admin:org\` scope; until then the weekly check cannot tell whether 2FA is enforced. This note is posted once.`,
+        `${cut(mrkdwnInline(report.scopeProblem), 2500)}.\nGive GITHUB_TOKEN an org owner's \`admin:org\` scope; until then the weekly check cannot tell whether 2FA is enforced. This note is posted once.`,
       ),
       context(`Checked ${report.checkedAt} · run ${mrkdwn(runId)}`),
     ],

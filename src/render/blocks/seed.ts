@@ -3,7 +3,17 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/
 import type { LockHolder } from '../../coord/coord.js';
 import type { SeedReport, SeedStep } from '../../seed/report.js';
 import { mrkdwn, mrkdwnCode, mrkdwnInline, plainText } from '../escape.js';
-import { context, cut, fitMessage, header, type SlackMessage, section, slackMention, slackTime } from './kit.js';
+import {
+  context,
+  cut,
+  fitMessage,
+  fitText,
+  header,
+  type SlackMessage,
+  section,
+  slackMention,
+  slackTime,
+} from './kit.js';
 
 export const seedIds = { confirmModal: 'seed.confirm' } as const;
 
@@ -177,12 +187,12 @@ export function seedBusyText(env: string, holder: LockHolder | null): string {
   if (!holder) return `Seeding of ${mrkdwnCode(env)} is already running; try again when it has finished.`;
   const who = typeof holder.owner.user === 'string' ? holder.owner.user : 'someone';
   const by = slackMention(who);
-  return (
+  return fitText(
     `Seeding of ${mrkdwnCode(env)} is already running: started by ${by} at ${slackTime(new Date(holder.acquiredAt))}. ` +
-    'Try again when it has finished.'
+      'Try again when it has finished.',
   );
 }
 
 export function seedRefusalText(env: string, reason: string): string {
-  return `⛔ Not seeding ${mrkdwnCode(env)}: ${mrkdwnInline(reason)}\nNothing was written.`;
+  return fitText(`⛔ Not seeding ${mrkdwnCode(env)}: ${cut(mrkdwnInline(reason), 3000)}\nNothing was written.`);
 }
