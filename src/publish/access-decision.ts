@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { closeIssue, commentOnIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
 import { decisionLine, reviewMessage } from '../render/blocks/access.js';
-import { githubCode, githubMarkdown, mrkdwnInline } from '../render/escape.js';
+import { githubMarkdown, mrkdwnInline } from '../render/escape.js';
 
 type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'log'>;
 
@@ -33,7 +33,7 @@ export async function publishDecision(deps: PublishDeps, review: AccessReview): 
 async function carryToIssue(deps: PublishDeps, review: AccessReview): Promise<string | undefined> {
   const repo = deps.config.github.repo;
   if (!repo || !deps.github || !review.issueNumber) return undefined;
-  const by = `Slack user ${githubCode(review.decidedBy ?? 'unknown')} at ${review.decidedAt}`;
+  const by = `Slack user ${review.decidedBy} at ${review.decidedAt}`;
   // What the reviewer typed keeps its lines, each escaped: it can't mention anyone or forge a link on GitHub.
   const note = (review.note ?? '').split('\n').map(githubMarkdown).join('\n');
   try {
