@@ -1,7 +1,6 @@
 // Foreign text (HTTP bodies, GitHub and database fields, error text, what users type) escaped for the surface it
 // lands on: Slack mrkdwn, Slack plain_text, GitHub Markdown, plain-text email. The one place these rules live.
 
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: matching lone surrogates is the point
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // C0 controls except tab and newline, DEL, and the C1 range: they show as nothing or garble a line.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
