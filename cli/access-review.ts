@@ -11,6 +11,7 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { evidenceIndexMarkdown, writeEvidence } from '../src/publish/access-evidence.js';
 import { reviewOperation } from '../src/publish/access-thread.js';
 import { anomalyLines, latestReviewText } from '../src/render/blocks/access.js';
+import { mrkdwnToPlain } from '../src/render/escape.js';
 import { countLines } from '../src/render/text/access-counts.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
 import { type CliCommand, type CliIo, cliActor, cliConfig, EXIT, parseCliArgs } from './io.js';
@@ -25,12 +26,7 @@ const HELP = `${USAGE}
 
 Exit codes: 0 no anomalies (run) / no gaps (evidence), 1 anomalies or gaps (or no review yet), 2 usage or configuration.`;
 
-/** Slack mrkdwn -> plain text for a terminal. */
-const plain = (text: string) =>
-  text
-    .replace(/[*`]/g, '')
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<@([^>]+)>/g, '$1');
+const plain = mrkdwnToPlain;
 
 function cliLogger(io: CliIo) {
   // Logs go to stderr so that --json output on stdout stays parseable.

@@ -8,7 +8,9 @@ export interface IssueRef {
 
 /** GitHub refuses issue bodies over 65 536 characters. */
 const MAX_BODY = 60_000;
-const withinLimit = (body: string) => (body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY - 1)}…`);
+// A cut never leaves half of a surrogate pair behind.
+const withinLimit = (body: string) =>
+  body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
 
 function split(repo: string): { owner: string; repo: string } {
   const [owner = '', name = ''] = repo.split('/');

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { closeIssue, commentOnIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
 import { decisionLine, reviewMessage } from '../render/blocks/access.js';
+import { githubMarkdown, mrkdwnInline } from '../render/escape.js';
 
 type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'log'>;
 
@@ -21,7 +22,11 @@ export async function publishDecision(deps: PublishDeps, review: AccessReview): 
     : '';
   const line = decisionLine(review) ?? '';
   const stop = /[.!?]$/.test(line) ? '' : '.';
-  await deps.chat.post(ref.channel, { text: `${line}${stop}${issueProblem ? ` ⚠️ ${issueProblem}` : issue}` }, ref.ts);
+  await deps.chat.post(
+    ref.channel,
+    { text: `${line}${stop}${issueProblem ? ` ⚠️ ${mrkdwnInline(issueProblem)}` : issue}` },
+    ref.ts,
+  );
 }
 
 /** Undefined when the issue was updated (or there is none); otherwise what went wrong, for the thread. */
@@ -29,17 +34,14 @@ async function carryToIssue(deps: PublishDeps, review: AccessReview): Promise<st
   const repo = deps.config.github.repo;
   if (!repo || !deps.github || !review.issueNumber) return undefined;
   const by = `Slack user ${review.decidedBy} at ${review.decidedAt}`;
+  // What the reviewer typed keeps its lines, each escaped: it can't mention anyone or forge a link on GitHub.
+  const note = (review.note ?? '').split('\n').map(githubMarkdown).join('\n');
   try {
     if (review.decision === 'approved') {
-      const reason = review.note ? `\n\nAnomalies accepted because: ${review.note}` : '';
+      const reason = review.note ? `\n\nAnomalies accepted because: ${note}` : '';
       await closeIssue(deps.github, repo, review.issueNumber, `Reviewed, no issues — approved by ${by}.${reason}`);
     } else {
-      await commentOnIssue(
-        deps.github,
-        repo,
-        review.issueNumber,
-        `Issue flagged by ${by}.\n\nAction items:\n${review.note ?? ''}`,
-      );
+      await commentOnIssue(deps.github, repo, review.issueNumber, `Issue flagged by ${by}.\n\nAction items:\n${note}`);
     }
     return undefined;
   } catch (error) {

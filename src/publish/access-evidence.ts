@@ -7,6 +7,7 @@ import type { ReviewFile } from '../access/review.js';
 import type { Deps } from '../deps.js';
 import type { OperationSpec } from '../operate/spec.js';
 import { evidenceMessage } from '../render/blocks/access.js';
+import { githubMarkdown } from '../render/escape.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor } from '../store/runs.js';
 
@@ -56,10 +57,8 @@ export function evidenceIndexCsv(index: EvidenceIndex): string {
   return toCsvTable(INDEX_COLUMNS, rows);
 }
 
-const cell = (value: unknown) =>
-  String(value ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\s*\n\s*/g, ' ');
+/** A table cell: foreign text on one line, with no pipe, HTML, mention or link of its own. */
+const cell = (value: unknown) => githubMarkdown(value ?? '');
 
 export function evidenceIndexMarkdown(index: EvidenceIndex): string {
   const lines = [
@@ -81,7 +80,7 @@ export function evidenceIndexMarkdown(index: EvidenceIndex): string {
     for (const r of w.reviews) {
       const counts = `${r.counts.app_user.total} / ${r.counts.tenant_setting.total} / ${r.counts.github_member.total}`;
       lines.push(
-        `| ${w.label} | reviewed | ${r.date} | ${counts} | ${r.anomalies} | ${r.decision ?? 'undecided'} | ${cell(r.reviewer)} | ${cell(r.decidedAt)} | ${cell(r.note)} | ${cell(r.issueUrl)} | ${r.snapshotFile} | \`${r.sha256}\` |`,
+        `| ${w.label} | reviewed | ${r.date} | ${counts} | ${r.anomalies} | ${r.decision ?? 'undecided'} | ${cell(r.reviewer)} | ${cell(r.decidedAt)} | ${cell(r.note)} | ${r.issueUrl ?? ''} | ${r.snapshotFile} | \`${r.sha256}\` |`,
       );
     }
   }

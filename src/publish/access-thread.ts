@@ -10,6 +10,7 @@ import { openIssue } from '../github/issues.js';
 import type { OperationSpec } from '../operate/spec.js';
 import { maskSecrets } from '../redact.js';
 import { comparedEarlierLines, reviewMessage, reviewTitle } from '../render/blocks/access.js';
+import { githubCode, githubMarkdown, mrkdwnInline } from '../render/escape.js';
 import { countLines } from '../render/text/access-counts.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
@@ -37,10 +38,10 @@ export function issueBody(run: AccessReviewRun): string {
       : []),
   ];
   return [
-    `Access review \`${review.id}\`, snapshot taken ${review.takenAt} (${review.requestedBy ? `requested in Slack by ${review.requestedBy}` : 'scheduled'}).`,
+    `Access review \`${review.id}\`, snapshot taken ${review.takenAt} (${review.requestedBy ? `requested in Slack by ${githubCode(review.requestedBy)}` : 'scheduled'}).`,
     '',
     '## Counts',
-    ...countLines(review.counts).map((l) => `- ${l}`),
+    ...countLines(review.counts, githubMarkdown).map((l) => `- ${l}`),
     '',
     `## Changes since the previous snapshot (${review.diff.changes.length})`,
     ...(review.diff.previousAt === null
@@ -48,7 +49,7 @@ export function issueBody(run: AccessReviewRun): string {
       : [
           ...comparedEarlierLines(review.diff).map((l) => `_${l}._`),
           ...list(
-            review.diff.changes.map((c) => c.detail),
+            review.diff.changes.map((c) => githubMarkdown(c.detail)),
             'changes',
           ),
         ]),
@@ -56,7 +57,7 @@ export function issueBody(run: AccessReviewRun): string {
     `## Anomalies (${review.anomalies.length})`,
     ...(review.anomalies.length
       ? list(
-          review.anomalies.map((a) => a.message),
+          review.anomalies.map((a) => githubMarkdown(a.message)),
           'anomalies',
         )
       : ['None.']),
@@ -102,7 +103,7 @@ export async function publishReview(
     [run.files.csv, run.files.json],
     `Snapshot files: \`${run.files.csv.filename}\` (sha256 \`${review.csvSha256}\`) and \`${run.files.json.filename}\`.`,
   );
-  if (issueError) await deps.chat.post(channel, { text: `⚠️ ${issueError}` }, ref.ts);
+  if (issueError) await deps.chat.post(channel, { text: `⚠️ ${mrkdwnInline(issueError)}` }, ref.ts);
   return {
     review: { ...review, slackChannel: ref.channel, slackTs: ref.ts },
     ref,

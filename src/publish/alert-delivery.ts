@@ -1,7 +1,6 @@
 // Delivers the alerts' outbox: Slack messages, thread replies and emails, each exactly once, in order per alert.
 // Called right after a state change (so people hear at once) and by the janitor (so nothing waits forever).
 
-import { alertEmail } from '../alerts/email.js';
 import {
   type ClaimOptions,
   claimNext,
@@ -14,6 +13,7 @@ import { type AlertRow, findAlert } from '../alerts/store.js';
 import type { Deps } from '../deps.js';
 import { maskSecrets } from '../redact.js';
 import { alertMessage, alertReminderText, alertResolvedText } from '../render/blocks/alert.js';
+import { alertEmail } from '../render/text/alert-email.js';
 import { slackErrorCode } from '../slack/chat.js';
 
 export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now'>;

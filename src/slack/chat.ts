@@ -19,6 +19,8 @@ export interface Chat extends GroupDirectory {
   /** Uploads files into a channel (a thread when threadTs is given), with an optional comment. */
   upload(channel: string, threadTs: string | undefined, files: Upload[], comment?: string): Promise<void>;
   permalink(ref: MessageRef): Promise<string | undefined>;
+  /** The id (`S…`) of a user group, by handle (`ops`, `@ops`) or id; undefined when Slack has no such group. */
+  groupId(group: string): Promise<string | undefined>;
   /** The WebClient itself, for listeners (views.open and the like); domain code uses the methods above. */
   readonly client: WebClient;
 }
@@ -40,6 +42,15 @@ export function slackErrorCode(error: unknown): string {
 
 export function webChat(client: WebClient): Chat {
   const groupIds = new Map<string, string>();
+  async function groupId(group: string): Promise<string | undefined> {
+    const handle = group.replace(/^@/, '');
+    if (/^S[A-Z0-9]+$/.test(handle)) return handle;
+    if (!groupIds.has(handle)) {
+      const list = await client.usergroups.list({});
+      for (const g of list.usergroups ?? []) if (g.handle && g.id) groupIds.set(g.handle, g.id);
+    }
+    return groupIds.get(handle);
+  }
   return {
     client,
     async post(channel, message, threadTs) {
@@ -76,14 +87,9 @@ export function webChat(client: WebClient): Chat {
         .catch(() => undefined);
       return result?.permalink;
     },
+    groupId,
     async members(group) {
-      const handle = group.replace(/^@/, '');
-      let id = /^S[A-Z0-9]+$/.test(handle) ? handle : groupIds.get(handle);
-      if (!id) {
-        const list = await client.usergroups.list({});
-        for (const g of list.usergroups ?? []) if (g.handle && g.id) groupIds.set(g.handle, g.id);
-        id = groupIds.get(handle);
-      }
+      const id = await groupId(group);
       if (!id) return [];
       return (await client.usergroups.users.list({ usergroup: id })).users ?? [];
     },

@@ -62,7 +62,7 @@ describeWithPostgres('the review reminder', () => {
     const [reminder] = remindersIn(first!);
     expect(reminder?.args.channel).toBe('C_REVIEW');
     expect(reminder?.args.text).toBe(
-      `⏰ Weekly Access Review - 2026-07-05 has waited over 48 h for a decision. Reviewers: <@${REVIEWERS.reviewer}>, <!subteam^S0SECURITY>, @compliance — use *Approve* or *Flag issue* above.`,
+      `⏰ Weekly Access Review - 2026-07-05 has waited over 48 h for a decision. Reviewers: <@${REVIEWERS.reviewer}>, <!subteam^S0SECURITY>, \`@compliance\` (no such user group in Slack) — use *Approve* or *Flag issue* above.`,
     );
 
     clock = new Date(TAKEN + 80 * HOUR);

@@ -107,7 +107,7 @@ describe('drill messages', () => {
       },
     ];
     expect(drillHistoryText(runs)).toContain(
-      '🚨 2026-01-01 10:00 UTC · *staging* INTERRUPTED · <@U1> · `r_x1` — interrupted: opsbot was stopped',
+      '🚨 <!date^1767261600^{date_short_pretty} at {time}|2026-01-01 10:00 UTC> · *staging* INTERRUPTED · <@U1> · `r_x1` — interrupted: opsbot was stopped',
     );
   });
 });

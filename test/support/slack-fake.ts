@@ -257,7 +257,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   return new FakeSlack().start();
 }
 
-/** All the text a person would read in blocks (and the fallback text), for assertions. */
+/** All the text a person would read in blocks (and the fallback text), for assertions; `<!date^…>` as its UTC fallback. */
 export function textOf(blocks: unknown, fallback = ''): string {
   const parts: string[] = fallback ? [fallback] : [];
   const walk = (node: any) => {
@@ -266,5 +266,5 @@ export function textOf(blocks: unknown, fallback = ''): string {
     for (const child of Object.values(node)) if (typeof child === 'object') walk(child);
   };
   walk(blocks);
-  return parts.join('\n');
+  return parts.join('\n').replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1');
 }

@@ -2,6 +2,7 @@
 import type { AlertObservation } from '../../alerts/observation.js';
 import type { BackupReport } from '../../backup/backup.js';
 import type { DrillReport } from '../../drill/report.js';
+import { mrkdwnInline, plain } from '../escape.js';
 
 export function backupObservation(report: BackupReport, runId: string, serviceName: string): AlertObservation {
   const { env } = report;
@@ -10,7 +11,7 @@ export function backupObservation(report: BackupReport, runId: string, serviceNa
     failing: report.verdict === 'FAIL',
     failureThreshold: 1,
     title: `🚨 ${serviceName} ${env} backup failed`,
-    lines: report.reasons.length ? report.reasons : [`Backup ${report.backupId} of ${env} failed.`],
+    lines: report.reasons.length ? report.reasons.map(mrkdwnInline) : [`Backup ${report.backupId} of ${env} failed.`],
     url: report.source,
     runId,
     tips: [
@@ -23,7 +24,7 @@ export function backupObservation(report: BackupReport, runId: string, serviceNa
       text: [
         `The ${env} backup of ${serviceName} failed (run ${runId}).`,
         '',
-        ...report.reasons,
+        ...report.reasons.map(plain),
         '',
         `Source: ${report.source}`,
         `Started at ${report.startedAt}.`,
@@ -39,7 +40,7 @@ export function drillObservation(report: DrillReport, runId: string, serviceName
     failing: report.verdict === 'FAIL',
     failureThreshold: 1,
     title: `🚨 ${serviceName} ${env} restore drill failed`,
-    lines: report.reasons,
+    lines: report.reasons.map(mrkdwnInline),
     url: report.source,
     runId,
     tips: [
@@ -52,7 +53,7 @@ export function drillObservation(report: DrillReport, runId: string, serviceName
       text: [
         `The ${env} restore drill of ${serviceName} failed (run ${runId}).`,
         '',
-        ...report.reasons,
+        ...report.reasons.map(plain),
         '',
         `Backup: ${report.backup?.id ?? 'none'}`,
         `Finished at ${report.finishedAt}.`,
@@ -74,13 +75,13 @@ export function refusedObservation(
     failing: true,
     failureThreshold: 1,
     title: `🚨 ${serviceName} ${env} ${what} failed`,
-    lines: [problem],
+    lines: [mrkdwnInline(problem)],
     tips: [
       kind === 'backup' ? `Run \`opsbot backup ${env}\` to try again` : `Run \`/drill restore ${env}\` to try again`,
     ],
     email: {
       subject: `🚨 ${serviceName} ${env}: ${kind === 'backup' ? 'Backup' : 'Restore Drill'} Failed`,
-      text: `The scheduled ${what} of ${env} could not run:\n\n${problem}`,
+      text: `The scheduled ${what} of ${env} could not run:\n\n${plain(problem)}`,
     },
   };
 }

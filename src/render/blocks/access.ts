@@ -2,17 +2,22 @@ import type { AccessDiff } from '../../access/diff.js';
 import type { EvidenceIndex } from '../../access/evidence.js';
 import type { SectionName } from '../../access/snapshot.js';
 import type { AccessReview } from '../../access/store.js';
+import { mrkdwnCode, mrkdwnInline } from '../escape.js';
 import { countLines } from '../text/access-counts.js';
 import {
   actions,
   button,
   context,
+  cut,
   fitMessage,
+  fitText,
   header,
   type KnownBlock,
   type SlackMessage,
   section,
   sections,
+  slackDateTime,
+  slackMention,
   utcTime,
 } from './kit.js';
 
@@ -28,14 +33,18 @@ const CHANGE_BLOCKS = 4;
 
 const day = (iso: string) => iso.slice(0, 10);
 export const when = (iso: string) => `${day(iso)} ${utcTime(new Date(iso))}`;
-const who = (user: string | null) => (user ? `<@${user}>` : 'the schedule');
+/** A moment in Slack: each reader's own zone, UTC as the fallback. */
+const at = (iso: string) => slackDateTime(new Date(iso));
+const who = (user: string | null) => (user ? slackMention(user) : 'the schedule');
 
 export function decisionLine(review: AccessReview): string | undefined {
   if (!review.decision || !review.decidedAt) return undefined;
-  const note = review.note ? ` — ${review.decision === 'flagged' ? 'action items' : 'reason'}: ${review.note}` : '';
+  const note = review.note
+    ? ` — ${review.decision === 'flagged' ? 'action items' : 'reason'}: ${cut(mrkdwnInline(review.note), 2500)}`
+    : '';
   return review.decision === 'approved'
-    ? `✅ *Reviewed, no issues* — approved by ${who(review.decidedBy)} at ${when(review.decidedAt)}${note}`
-    : `🚩 *Issue flagged* by ${who(review.decidedBy)} at ${when(review.decidedAt)}${note}`;
+    ? `✅ *Reviewed, no issues* — approved by ${who(review.decidedBy)} at ${at(review.decidedAt)}${note}`
+    : `🚩 *Issue flagged* by ${who(review.decidedBy)} at ${at(review.decidedAt)}${note}`;
 }
 
 export function reviewTitle(review: Pick<AccessReview, 'takenAt'>): string {
@@ -43,7 +52,7 @@ export function reviewTitle(review: Pick<AccessReview, 'takenAt'>): string {
 }
 
 export function anomalyLines(review: AccessReview, shown = ANOMALIES_SHOWN): string[] {
-  const lines = review.anomalies.slice(0, shown).map((a) => `⚠️ ${a.message}`);
+  const lines = review.anomalies.slice(0, shown).map((a) => `⚠️ ${mrkdwnInline(a.message)}`);
   const more = review.anomalies.length - lines.length;
   if (more > 0) lines.push(`…and ${more.toLocaleString('en-US')} more: every anomaly is in the CSV in this thread`);
   return lines;
@@ -64,15 +73,15 @@ export function reviewMessage(review: AccessReview): SlackMessage {
     diff.previousAt === null
       ? ['First review: there is no previous snapshot to compare with.']
       : diff.changes.length === 0
-        ? [`No changes since ${when(diff.previousAt)}.`]
-        : diff.changes.map((c) => c.detail);
+        ? [`No changes since ${at(diff.previousAt)}.`]
+        : diff.changes.map((c) => mrkdwnInline(c.detail));
   const notCompared = diff.notCompared.length
     ? [context(`Not compared (not read in this snapshot, or in none before it): ${diff.notCompared.join(', ')}`)]
     : [];
   const earlier = comparedEarlierLines(diff);
   const decided = decisionLine(review);
   const links = [
-    `Review \`${review.id}\``,
+    `Review ${mrkdwnCode(review.id)}`,
     `requested by ${who(review.requestedBy)}`,
     ...(review.issueUrl ? [`<${review.issueUrl}|GitHub issue #${review.issueNumber}>`] : []),
     `CSV sha256 \`${review.csvSha256.slice(0, 12)}…\``,
@@ -80,7 +89,7 @@ export function reviewMessage(review: AccessReview): SlackMessage {
   const blocks: KnownBlock[] = [
     header(title),
     section(countLines(review.counts).join('\n')),
-    section(`*Changes${diff.previousAt ? ` since ${when(diff.previousAt)}` : ''}* (${diff.changes.length})`),
+    section(`*Changes${diff.previousAt ? ` since ${at(diff.previousAt)}` : ''}* (${diff.changes.length})`),
     ...sections(changeLines, CHANGE_BLOCKS),
     ...notCompared,
     ...(earlier.length ? [context(earlier.join('\n'))] : []),
@@ -103,36 +112,43 @@ export function reviewMessage(review: AccessReview): SlackMessage {
 }
 
 export function alreadyDecidedText(review: AccessReview): string {
-  return `This review was already ${review.decision} by ${who(review.decidedBy)} at ${when(review.decidedAt ?? '')}${review.note ? ` (${review.note})` : ''}; nothing changed.`;
+  const note = review.note ? ` (${cut(mrkdwnInline(review.note), 3000)})` : '';
+  return fitText(
+    `This review was already ${review.decision} by ${who(review.decidedBy)} at ${at(review.decidedAt ?? '')}${note}; nothing changed.`,
+  );
 }
 
+/**
+ * reviewers: user ids, user-group ids (`S…`, resolved from handles by the caller, since a plain `@ops` notifies
+ * nobody), or a handle that could not be resolved, which is named as such.
+ */
 export function reminderText(review: AccessReview, hours: number, reviewers: string[]): string {
   const mention = (entry: string) =>
-    /^[UW][A-Z0-9_]+$/.test(entry)
-      ? `<@${entry}>`
-      : /^S[A-Z0-9]+$/.test(entry)
-        ? `<!subteam^${entry}>`
-        : `@${entry.replace(/^@/, '')}`;
+    /^([UW]|S)[A-Z0-9_]+$/.test(entry)
+      ? slackMention(entry)
+      : `${mrkdwnCode(cut(`@${entry.replace(/^@/, '')}`, 100))} (no such user group in Slack)`;
   const names = reviewers.length ? reviewers.map(mention).join(', ') : 'nobody: set OPSBOT_REVIEWERS';
   return `⏰ ${reviewTitle(review)} has waited over ${hours} h for a decision. Reviewers: ${names} — use *Approve* or *Flag issue* above.`;
 }
 
 export function latestReviewText(review: AccessReview | undefined, permalink?: string): string {
   if (!review) return 'No access review has been taken yet. Run `/access-review run` (reviewer role).';
-  return [
-    `*${reviewTitle(review)}* (${when(review.takenAt)}, requested by ${who(review.requestedBy)})`,
-    ...countLines(review.counts).map((l) => `• ${l}`),
-    `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
-    decisionLine(review) ?? '⏳ Undecided: waiting for a reviewer.',
+  return fitText(
     [
-      permalink ? `<${permalink}|Thread>` : '',
-      review.issueUrl ? `<${review.issueUrl}|GitHub issue #${review.issueNumber}>` : '',
+      `*${reviewTitle(review)}* (${at(review.takenAt)}, requested by ${who(review.requestedBy)})`,
+      ...countLines(review.counts).map((l) => `• ${l}`),
+      `${review.diff.changes.length} changes, ${review.anomalies.length} anomalies`,
+      decisionLine(review) ?? '⏳ Undecided: waiting for a reviewer.',
+      [
+        permalink ? `<${permalink}|Thread>` : '',
+        review.issueUrl ? `<${review.issueUrl}|GitHub issue #${review.issueNumber}>` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
     ]
       .filter(Boolean)
-      .join(' · '),
-  ]
-    .filter(Boolean)
-    .join('\n');
+      .join('\n'),
+  );
 }
 
 export function evidenceMessage(index: EvidenceIndex): SlackMessage {
@@ -142,10 +158,10 @@ export function evidenceMessage(index: EvidenceIndex): SlackMessage {
     `${index.pendingWeeks ? `, ${index.pendingWeeks} not due yet` : ''}; ${index.reviews} reviews, ${index.undecided} undecided`;
   const lines = index.weeks.map((w) =>
     w.status === 'gap'
-      ? `❌ ${w.label}: *GAP* — no review`
+      ? `❌ ${mrkdwnInline(w.label)}: *GAP* — no review`
       : w.status === 'pending'
-        ? `⏳ ${w.label}: not due yet`
-        : `✅ ${w.label}: ${w.reviews.map((r) => `${r.date} ${r.decision ?? 'undecided'}${r.reviewer ? ` by <@${r.reviewer}>` : ''}`).join('; ')}`,
+        ? `⏳ ${mrkdwnInline(w.label)}: not due yet`
+        : `✅ ${mrkdwnInline(w.label)}: ${w.reviews.map((r) => `${mrkdwnInline(r.date)} ${r.decision ?? 'undecided'}${r.reviewer ? ` by ${slackMention(r.reviewer)}` : ''}`).join('; ')}`,
   );
   return {
     text: `${title}: ${summary}`,

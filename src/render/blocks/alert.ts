@@ -1,8 +1,9 @@
 // Alert -> Slack message: one message per alert, rebuilt from its current state each time it changes.
 
 import type { AlertRow } from '../../alerts/store.js';
-import { formatDuration, utcDateTime } from '../../format.js';
+import { formatDuration } from '../../format.js';
 import { maskUrl } from '../../redact.js';
+import { mrkdwn, mrkdwnInline } from '../escape.js';
 import {
   actions,
   button,
@@ -13,7 +14,9 @@ import {
   type SlackMessage,
   section,
   sections,
-  utcTime,
+  slackDateTime,
+  slackMention,
+  slackTime,
 } from './kit.js';
 
 export const alertIds = { acknowledge: 'alert.acknowledge' } as const;
@@ -33,16 +36,16 @@ export function alertHeadline(alert: AlertRow): string {
 
 /** Where the alert stands: failing since, occurrences, who acknowledged it, how long it was down. */
 export function alertStateLine(alert: AlertRow): string {
-  const seen = `${plural(alert.occurrences, 'failing run')}, last at ${utcTime(alert.last_seen)}`;
+  const seen = `${plural(alert.occurrences, 'failing run')}, last at ${slackTime(alert.last_seen)}`;
   const acked =
     alert.acknowledged_by && alert.acknowledged_at
-      ? `Acknowledged by <@${alert.acknowledged_by}> at ${utcTime(alert.acknowledged_at)}`
+      ? `Acknowledged by ${slackMention(alert.acknowledged_by)} at ${slackTime(alert.acknowledged_at)}`
       : undefined;
   if (alert.status === 'resolved' && alert.resolved_at) {
     const down = formatDuration(alert.resolved_at.getTime() - alert.first_seen.getTime());
-    return [`*Resolved* at ${utcTime(alert.resolved_at)} after ${down}`, seen, acked].filter(Boolean).join(' · ');
+    return [`*Resolved* at ${slackTime(alert.resolved_at)} after ${down}`, seen, acked].filter(Boolean).join(' · ');
   }
-  return [acked ? `*${acked}*` : undefined, `Failing since ${utcDateTime(alert.first_seen)}`, seen]
+  return [acked ? `*${acked}*` : undefined, `Failing since ${slackDateTime(alert.first_seen)}`, seen]
     .filter(Boolean)
     .join(' · ');
 }
@@ -51,13 +54,13 @@ export function alertMessage(alert: AlertRow, links: readonly AlertLink[]): Slac
   const { details } = alert;
   const title = alertHeadline(alert);
   const blocks: KnownBlock[] = [header(title)];
-  if (details.url) blocks.push(section(`*Environment:* ${maskUrl(details.url)}`));
+  if (details.url) blocks.push(section(`*Environment:* ${mrkdwn(maskUrl(details.url))}`));
   blocks.push(...sections(details.lines, 20));
   if (details.tips?.length && alert.status !== 'resolved') {
     blocks.push(section(`💡 *Quick tips*\n${details.tips.map((tip) => `• ${tip}`).join('\n')}`));
   }
-  const linkText = links.map((link) => `<${link.url}|${link.name}>`).join(' · ');
-  blocks.push(context(alertStateLine(alert), ...(details.runId ? [`run ${details.runId}`] : [])));
+  const linkText = links.map((link) => `<${link.url}|${mrkdwnInline(link.name).replace(/\|/g, '¦')}>`).join(' · ');
+  blocks.push(context(alertStateLine(alert), ...(details.runId ? [`run ${mrkdwn(details.runId)}`] : [])));
   if (linkText) blocks.push(context(linkText));
   if (alert.status === 'open') {
     blocks.push(actions(`alert.${alert.id}`, button('Acknowledge', alertIds.acknowledge, alert.id, 'primary')));
@@ -77,7 +80,7 @@ export function alertReminderText(alert: AlertRow, now: Date): string {
 export function alertResolvedText(alert: AlertRow): string {
   const down = alert.resolved_at ? formatDuration(alert.resolved_at.getTime() - alert.first_seen.getTime()) : 'a while';
   return (
-    `✅ Resolved: passing again after ${down} (failing since ${utcDateTime(alert.first_seen)}, ` +
+    `✅ Resolved: passing again after ${down} (failing since ${slackDateTime(alert.first_seen)}, ` +
     `${plural(alert.occurrences, 'failing run')}).`
   );
 }

@@ -4,24 +4,39 @@ import type { LockHolder } from '../../coord/coord.js';
 import type { DrillRun } from '../../drill/history.js';
 import type { DrillReport, Phase } from '../../drill/report.js';
 import { formatAge, formatMs } from '../../format.js';
+import { mrkdwn, mrkdwnCode, mrkdwnInline } from '../escape.js';
 import { busyText } from '../text/busy.js';
 import { PHASE_TITLES } from '../text/drill-phases.js';
 import { usageText } from './help.js';
-import { context, fitMessage, header, type SlackMessage, section, sections, utcTime } from './kit.js';
+import {
+  context,
+  cut,
+  fitMessage,
+  fitText,
+  header,
+  type SlackMessage,
+  section,
+  sections,
+  slackDateTime,
+  slackMention,
+  slackTime,
+} from './kit.js';
 
 const SHOWN_EQUAL_TABLES = 30;
 const ICON: Record<Phase['status'], string> = { pending: '▫️', running: '🔄', done: '✅', failed: '❌', skipped: '⏭️' };
 
 function phaseLine(phase: Phase): string {
   const time = phase.ms !== undefined && phase.status !== 'running' ? ` · ${formatMs(phase.ms)}` : '';
-  const detail = phase.detail ? ` — ${phase.detail}` : phase.status === 'running' ? '…' : '';
+  const detail = phase.detail ? ` — ${mrkdwnInline(phase.detail)}` : phase.status === 'running' ? '…' : '';
   return `${ICON[phase.status]} *${PHASE_TITLES[phase.name]}*${detail}${time}`;
 }
 
 function facts(report: ProgressView): string {
-  return [`source ${report.source}`, `run ${report.runId}`, `started ${utcTime(new Date(report.startedAt))}`].join(
-    ' · ',
-  );
+  return [
+    `source ${mrkdwn(report.source)}`,
+    `run ${mrkdwn(report.runId)}`,
+    `started ${slackTime(new Date(report.startedAt))}`,
+  ].join(' · ');
 }
 
 export type ProgressView = Pick<DrillReport, 'env' | 'phases' | 'source' | 'runId' | 'startedAt'>;
@@ -51,8 +66,8 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
     .filter(Boolean)
     .join('\n');
   const line = (table: DrillReport['tables'][number]) =>
-    `${table.ok ? '✅' : '❌'} \`${table.schema}.${table.name}\` ${table.sourceRows ?? '—'} → ${table.restoredRows ?? '—'} rows · ` +
-    `\`${table.sourceChecksum ?? '—'}\`${table.ok ? '' : ` — ${table.problem}`}`;
+    `${table.ok ? '✅' : '❌'} ${mrkdwnCode(`${table.schema}.${table.name}`)} ${table.sourceRows ?? '—'} → ${table.restoredRows ?? '—'} rows · ` +
+    `\`${table.sourceChecksum ?? '—'}\`${table.ok ? '' : ` — ${mrkdwnInline(table.problem)}`}`;
   // Every mismatch, then the first equal tables: the message stays readable, the files in the thread hold them all.
   const equal = report.tables.filter((table) => table.ok);
   const tableLines = [
@@ -62,9 +77,9 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
       ? [`…and ${equal.length - SHOWN_EQUAL_TABLES} more tables, all equal (every table is in the report)`]
       : []),
   ];
-  const reasons = report.reasons.map((reason) => `• ${reason}`);
+  const reasons = report.reasons.map((reason) => `• ${mrkdwnInline(reason)}`);
   return {
-    text: report.verdict === 'PASS' ? title : `${title}: ${report.reasons[0] ?? ''}`,
+    text: report.verdict === 'PASS' ? title : cut(`${title}: ${mrkdwnInline(report.reasons[0] ?? '')}`, 300),
     blocks: fitMessage([
       header(title),
       ...(reasons.length ? sections(reasons, 4) : []),
@@ -84,11 +99,11 @@ export function drillHistoryText(runs: DrillRun[]): string {
     const icon = outcome === 'PASS' ? '✅' : outcome === 'RUNNING' ? '🔄' : '🚨';
     const recovery =
       run.report?.timings.recoveryMs !== undefined ? ` · recovery ${formatMs(run.report.timings.recoveryMs)}` : '';
-    const why = outcome === 'PASS' ? '' : ` — ${run.report?.reasons[0] ?? run.error ?? ''}`;
-    const by = run.actor ? `<@${run.actor}>` : run.trigger === 'cron' ? 'schedule' : run.trigger;
-    return `${icon} ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · *${run.env}* ${outcome} · ${by} · \`${run.runId}\`${recovery}${why}`;
+    const why = outcome === 'PASS' ? '' : ` — ${cut(mrkdwnInline(run.report?.reasons[0] ?? run.error ?? ''), 300)}`;
+    const by = run.actor ? slackMention(run.actor) : run.trigger === 'cron' ? 'schedule' : run.trigger;
+    return `${icon} ${slackDateTime(run.startedAt)} · *${run.env}* ${outcome} · ${by} · \`${run.runId}\`${recovery}${why}`;
   });
-  return [`*Last ${runs.length} restore drill${runs.length === 1 ? '' : 's'}*`, ...lines].join('\n').slice(0, 3900);
+  return cut([`*Last ${runs.length} restore drill${runs.length === 1 ? '' : 's'}*`, ...lines].join('\n'), 3900);
 }
 
 export function drillUsage(names: string[], problem?: string): string {
@@ -96,5 +111,5 @@ export function drillUsage(names: string[], problem?: string): string {
 }
 
 export function busyTextFor(env: string, holder: LockHolder | null): string {
-  return busyText(env, holder, (user) => `<@${user}>`);
+  return fitText(busyText(env, holder, slackMention));
 }

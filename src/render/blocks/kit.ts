@@ -1,5 +1,6 @@
 // Block Kit helpers: the one place that knows Slack's limits, and cuts text to fit them with `…`.
 import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { mrkdwnCode } from '../escape.js';
 
 export type { KnownBlock };
 export interface SlackMessage {
@@ -20,9 +21,25 @@ export const LIMITS = {
   messageText: 40_000,
 } as const;
 
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Text cut to at most max UTF-16 units, ending in `…`. Cuts fall between graphemes, so an emoji, a flag or an accented
+ * letter is never split (no lone surrogate), and never inside an entity (`&amp;`) or a `<…>` opsbot wrote.
+ */
 export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let kept = '';
+  // Segmenting only the head: ICU walks the whole string per step otherwise (22 s for a 100 kB body).
+  for (const { segment } of graphemes.segment(text.slice(0, max + 32))) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept.replace(/&[#a-zA-Z0-9]*$|<[^<>]*$/, '')}…`;
 }
+
+/** A message's top-level text (or an ephemeral answer) within Slack's 40 000 characters. */
+export const fitText = (text: string): string => cut(text, LIMITS.messageText);
 
 export const header = (text: string): HeaderBlock => ({
   type: 'header',
@@ -91,7 +108,27 @@ export function fitMessage(blocks: KnownBlock[]): KnownBlock[] {
   ];
 }
 
-/** "14:02 UTC" — how opsbot writes a time of day in messages. */
+/** "14:02 UTC": a time of day where Slack can't localise it (plain_text, notifications, the CLI). */
 export function utcTime(date: Date): string {
   return `${date.toISOString().slice(11, 16)} UTC`;
+}
+
+const slackDate = (date: Date, format: string, fallback: string) =>
+  `<!date^${Math.floor(date.getTime() / 1000)}^${format}|${fallback}>`;
+
+/** A time of day in mrkdwn: each reader sees it in their own zone; clients that can't, see "14:02 UTC". */
+export function slackTime(date: Date): string {
+  return slackDate(date, '{time}', utcTime(date));
+}
+
+/** A moment that may be on another day, in mrkdwn: "Mar 4, 2026 at 2:02 PM" locally, "2026-03-04 14:02 UTC" as fallback. */
+export function slackDateTime(date: Date): string {
+  return slackDate(date, '{date_short_pretty} at {time}', `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+}
+
+/** A mention in mrkdwn of a Slack user id (`U…`, `W…`) or user-group id (`S…`); anything else is shown, escaped, as code. */
+export function slackMention(entry: string): string {
+  if (/^[UW][A-Z0-9_]+$/.test(entry)) return `<@${entry}>`;
+  if (/^S[A-Z0-9]+$/.test(entry)) return `<!subteam^${entry}>`;
+  return mrkdwnCode(entry);
 }

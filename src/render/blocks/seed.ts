@@ -2,7 +2,18 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { LockHolder } from '../../coord/coord.js';
 import type { SeedReport, SeedStep } from '../../seed/report.js';
-import { context, cut, fitMessage, header, type SlackMessage, section, utcTime } from './kit.js';
+import { mrkdwn, mrkdwnCode, mrkdwnInline, plainText } from '../escape.js';
+import {
+  context,
+  cut,
+  fitMessage,
+  fitText,
+  header,
+  type SlackMessage,
+  section,
+  slackMention,
+  slackTime,
+} from './kit.js';
 
 export const seedIds = { confirmModal: 'seed.confirm' } as const;
 
@@ -33,7 +44,7 @@ const STATUS_ICON: Record<SeedStep['status'], string> = {
 };
 // Enough to recognise a run at a glance; the log in the thread lists every tenant.
 const TENANTS_SHOWN = 30;
-const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: cut(text, max) });
+const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: cut(plainText(text), max) });
 
 function textInput(blockId: string, label: string, initial: string, hint: string, placeholder?: string): InputBlock {
   return {
@@ -44,7 +55,7 @@ function textInput(blockId: string, label: string, initial: string, hint: string
     element: {
       type: 'plain_text_input',
       action_id: blockId,
-      ...(initial ? { initial_value: initial } : {}),
+      ...(initial ? { initial_value: cut(plainText(initial), 3000) } : {}),
       ...(placeholder ? { placeholder: plain(placeholder, 150) } : {}),
     },
   };
@@ -52,9 +63,9 @@ function textInput(blockId: string, label: string, initial: string, hint: string
 
 function destinationLine(d: SeedDestination): string {
   const where = d.host
-    ? `host \`${d.host}:${d.port}\`, database \`${d.database || '(none)'}\``
+    ? `host ${mrkdwnCode(`${d.host}:${d.port}`)}, database ${mrkdwnCode(d.database || '(none)')}`
     : 'no Postgres database';
-  return `• \`${d.env}\` — ${where}${d.refusal ? `\n   ⛔ ${d.refusal}` : ''}`;
+  return `• ${mrkdwnCode(d.env)} — ${where}${d.refusal ? `\n   ⛔ ${mrkdwnInline(d.refusal)}` : ''}`;
 }
 
 /** The modal: where it will write (host and database, never credentials), the four inputs named as the form fields. */
@@ -104,7 +115,7 @@ function stepLines(steps: SeedStep[], failed: boolean): string[] {
     const icon = failed && s.status === 'pending' ? '⏸️' : STATUS_ICON[s.status];
     const note = s.status === 'running' ? 'running…' : failed && s.status === 'pending' ? 'not run' : (s.detail ?? '');
     const ms = s.durationMs === undefined ? '' : ` · ${s.durationMs} ms`;
-    return `${icon} ${s.number}. ${s.title}${note ? ` — ${note}` : ''}${ms}`;
+    return `${icon} ${s.number}. ${s.title}${note ? ` — ${mrkdwnInline(note)}` : ''}${ms}`;
   });
 }
 
@@ -124,7 +135,7 @@ export function seedProgressMessage(p: SeedProgress): SlackMessage {
     blocks: [
       header(title),
       section(stepLines(p.steps, false).join('\n')),
-      context(`Requested by <@${p.user}> · prefix \`${p.prefix}\` · \`${p.target}\``),
+      context(`Requested by ${slackMention(p.user)} · prefix ${mrkdwnCode(p.prefix)} · ${mrkdwnCode(p.target)}`),
     ],
   };
 }
@@ -139,17 +150,14 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
   if (failed && report.failure) {
     blocks.push(
       section(
-        `*Step ${report.failure.step} (${report.failure.title}) failed:* ${report.failure.reason}\n` +
+        `*Step ${report.failure.step} (${report.failure.title}) failed:* ${mrkdwnInline(report.failure.reason)}\n` +
           'Nothing was written: the transaction was rolled back.',
       ),
     );
   }
   blocks.push(section(stepLines(report.steps, failed).join('\n')));
   if (!failed) {
-    const shown = report.tenants
-      .slice(0, TENANTS_SHOWN)
-      .map((t) => `\`${t}\``)
-      .join(', ');
+    const shown = report.tenants.slice(0, TENANTS_SHOWN).map(mrkdwnCode).join(', ');
     const more = report.tenants.length - TENANTS_SHOWN;
     blocks.push(
       section(
@@ -157,30 +165,34 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
       ),
     );
   }
-  const rows = report.summary.map(({ table, rows: n }) => `${table.padEnd(18)}${String(n).padStart(8)}`);
+  const rows = report.summary.map(
+    ({ table, rows: n }) => `${mrkdwn(table).replace(/```/g, 'ˋˋˋ').padEnd(18)}${String(n).padStart(8)}`,
+  );
   blocks.push(
     section(
       `*Table row counts*\n\`\`\`\n${rows.join('\n') || 'no pilot tables'}\n\`\`\`\n` +
-        `Schema version: \`${report.schemaVersion ?? 'none'}\``,
+        `Schema version: ${mrkdwnCode(report.schemaVersion ?? 'none')}`,
     ),
   );
   blocks.push(
-    context(`Target \`${report.target}\` · requested by <@${user}> · run \`${runId}\` · seed log in the thread`),
+    context(
+      `Target ${mrkdwnCode(report.target)} · requested by ${slackMention(user)} · run ${mrkdwnCode(runId)} · seed log in the thread`,
+    ),
   );
   return { text: title, blocks: fitMessage(blocks) };
 }
 
 /** "Seeding of staging is already running: started by @ana at 14:02 UTC." */
 export function seedBusyText(env: string, holder: LockHolder | null): string {
-  if (!holder) return `Seeding of \`${env}\` is already running; try again when it has finished.`;
+  if (!holder) return `Seeding of ${mrkdwnCode(env)} is already running; try again when it has finished.`;
   const who = typeof holder.owner.user === 'string' ? holder.owner.user : 'someone';
-  const by = /^[UW][A-Z0-9_]+$/.test(who) ? `<@${who}>` : `\`${who}\``;
-  return (
-    `Seeding of \`${env}\` is already running: started by ${by} at ${utcTime(new Date(holder.acquiredAt))}. ` +
-    'Try again when it has finished.'
+  const by = slackMention(who);
+  return fitText(
+    `Seeding of ${mrkdwnCode(env)} is already running: started by ${by} at ${slackTime(new Date(holder.acquiredAt))}. ` +
+      'Try again when it has finished.',
   );
 }
 
 export function seedRefusalText(env: string, reason: string): string {
-  return `⛔ Not seeding \`${env}\`: ${reason}\nNothing was written.`;
+  return fitText(`⛔ Not seeding ${mrkdwnCode(env)}: ${cut(mrkdwnInline(reason), 3000)}\nNothing was written.`);
 }

@@ -1,9 +1,10 @@
 // SmokeReport -> Slack message, and the /smoke usage with the configured environments.
 import type { Environment } from '../../config.js';
 import type { SmokeReport } from '../../smoke/check.js';
+import { mrkdwn, mrkdwnInline } from '../escape.js';
 import { checkLines, formatLatency } from '../text/smoke.js';
 import { usageText } from './help.js';
-import { context, fitMessage, header, type SlackMessage, sections, utcTime } from './kit.js';
+import { context, cut, fitMessage, header, type SlackMessage, sections, slackMention, slackTime } from './kit.js';
 
 export function smokeTitle(report: SmokeReport): string {
   return `${report.verdict === 'passed' ? '✅' : '🚨'} Smoke ${report.env}: ${report.verdict}`;
@@ -12,16 +13,16 @@ export function smokeTitle(report: SmokeReport): string {
 /** askedBy: the users who ran `/smoke` for this run (a second request joins the first). */
 export function smokeResultMessage(report: SmokeReport, runId: string, askedBy: readonly string[] = []): SlackMessage {
   const title = smokeTitle(report);
-  const failing = report.checks.filter((check) => !check.ok).map((check) => check.path);
+  const failing = report.checks.filter((check) => !check.ok).map((check) => mrkdwnInline(check.path));
   const facts = [
-    report.baseUrl,
-    utcTime(new Date(report.finishedAt)),
+    mrkdwn(report.baseUrl),
+    slackTime(new Date(report.finishedAt)),
     `took ${formatLatency(report.durationMs)}`,
-    `run ${runId}`,
-    ...(askedBy.length ? [`asked by ${askedBy.map((user) => `<@${user}>`).join(', ')}`] : []),
+    `run ${mrkdwn(runId)}`,
+    ...(askedBy.length ? [`asked by ${askedBy.map(slackMention).join(', ')}`] : []),
   ];
   // `text` is what notifications and screen readers show, so it names what failed
-  const text = failing.length ? `${title} (${failing.join(', ')})` : title;
+  const text = failing.length ? cut(`${title} (${failing.join(', ')})`, 500) : title;
   return {
     text,
     blocks: fitMessage([header(title), ...sections(checkLines(report.checks), 40), context(facts.join(' · '))]),

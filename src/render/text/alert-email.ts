@@ -1,8 +1,10 @@
 // The alert emails (opened, reminder, resolved): plain text, built when they are sent so they carry the Slack link.
-import { formatDuration, utcDateTime } from '../format.js';
-import { maskUrl } from '../redact.js';
-import type { NoticeType } from './outbox.js';
-import type { AlertRow } from './store.js';
+// The service's answers in them are shown literally; emailText only makes them well-formed.
+import type { NoticeType } from '../../alerts/outbox.js';
+import type { AlertRow } from '../../alerts/store.js';
+import { formatDuration, utcDateTime } from '../../format.js';
+import { maskUrl } from '../../redact.js';
+import { emailSubject, emailText } from '../escape.js';
 
 export interface AlertEmail {
   subject: string;
@@ -12,6 +14,16 @@ export interface AlertEmail {
 const bare = (subject: string) => subject.replace(/^[^\p{L}\p{N}]+/u, '');
 
 export function alertEmail(
+  alert: AlertRow,
+  type: NoticeType,
+  now: Date,
+  extras: { permalink?: string; links: readonly { name: string; url: string }[] },
+): AlertEmail {
+  const { subject, text } = composeAlertEmail(alert, type, now, extras);
+  return { subject: emailSubject(subject), text: emailText(text) };
+}
+
+function composeAlertEmail(
   alert: AlertRow,
   type: NoticeType,
   now: Date,
