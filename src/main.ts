@@ -49,7 +49,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ? new SocketModeReceiver({
         appToken: config.slack.appToken ?? '',
         logger: boltLogger(deps.log),
-        installerOptions: { clientOptions: slackClientOptions(config.slack.apiUrl) },
+        installerOptions: { clientOptions: slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs) },
       })
     : undefined;
   const receiver = socketMode
@@ -66,7 +66,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const app = new App({
     authorize: identity.authorize,
     receiver: receiver ?? socketReceiver,
-    clientOptions: slackClientOptions(config.slack.apiUrl),
+    clientOptions: slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
   });

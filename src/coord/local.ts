@@ -55,7 +55,7 @@ export function localCoord(now: () => number = Date.now): Coord {
       return setNx(`seen:${key}`, '1', ttlSeconds * 1000);
     },
     runCoordinator: { shouldRun: (key, ttlMs) => setNx(`cron:${key}`, '1', ttlMs) },
-    ping: async () => true,
+    health: async () => 'local',
     close: async () => entries.clear(),
   };
 }

@@ -6,6 +6,7 @@ export interface Metrics {
   httpRequests: Counter<'route' | 'status'>;
   commandSeconds: Histogram<'command'>;
   jobRuns: Counter<'job' | 'status'>;
+  skippedFires: Counter<'job' | 'reason'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -30,6 +31,12 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'opsbot_job_runs_total',
       help: 'Scheduled job runs, by job and status',
       labelNames: ['job', 'status'],
+      registers: [registry],
+    }),
+    skippedFires: new Counter({
+      name: 'opsbot_scheduler_skipped_fires_total',
+      help: 'Scheduled fires that did not run (lock held elsewhere, run coordinator failed), by job and reason',
+      labelNames: ['job', 'reason'],
       registers: [registry],
     }),
   };
