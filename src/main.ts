@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
+import { releaseClaims } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import type { Deps, Job } from './deps.js';
 import { healthRoutes } from './http/routes.js';
@@ -115,6 +116,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ]);
       if (jobsLeft + requestsLeft > 0) deps.log.warn({ jobsLeft, requestsLeft }, 'stopping with work still in flight');
       clearInterval(heartbeat);
+      // Claims of deliveries that did not finish go back now, so the restart (or another replica) sends them at once.
+      const released = await releaseClaims(deps.db, deps.runs.owner).catch(() => 0);
+      if (released > 0) deps.log.warn({ released }, 'handed back outbox claims of deliveries still in flight');
       // Runs still in flight are marked now rather than left for another replica's janitor.
       await deps.db
         .query(

@@ -58,7 +58,10 @@ export async function runJob(job: Job, deps: Deps, slot?: Date): Promise<JobResu
     deps.log.error({ err: error, job: job.name }, 'job failed');
   } finally {
     deps.metrics.jobRuns.inc({ job: job.name, status: result.status });
-    deps.log.info({ job: job.name, status: result.status, ms: Math.round(performance.now() - started) }, 'job finished');
+    deps.log.info(
+      { job: job.name, status: result.status, ms: Math.round(performance.now() - started) },
+      'job finished',
+    );
   }
   return result;
 }

@@ -70,7 +70,11 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   const chat = webChat(
     new WebClient(config.slack.botToken, clientOptions),
     // Marked posts retry themselves, after looking for the copy a lost answer may have left.
-    new WebClient(config.slack.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }),
+    new WebClient(config.slack.botToken, {
+      ...clientOptions,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    }),
   );
   const deps: Deps = {
     config,

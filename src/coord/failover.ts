@@ -10,6 +10,8 @@ export interface FailoverEvents {
 
 export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEvents = {}): Coord {
   let using: 'redis' | 'postgres' = 'redis';
+  // Locks this process holds: closing hands them back rather than leaving them to expire.
+  const held = new Set<Lock>();
   const note = (to: 'redis' | 'postgres', error?: unknown) => {
     if (to === using) return;
     using = to;
@@ -35,8 +37,11 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
   function following(key: string, owner: Record<string, unknown>, first: Lock, onRedis: boolean): Lock {
     let lock = first;
     let redisLock = onRedis;
-    return {
-      release: () => lock.release().catch(() => {}),
+    const handle: Lock = {
+      release: () => {
+        held.delete(handle);
+        return lock.release().catch(() => {});
+      },
       async extend(ttlMs) {
         if (!redisLock) return lock.extend(ttlMs);
         try {
@@ -50,6 +55,8 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
         return true;
       },
     };
+    held.add(handle);
+    return handle;
   }
 
   return {
@@ -74,7 +81,10 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
       return lock && following(key, owner, lock, false);
     },
     async lockHolder(key) {
-      return (await either((coord) => coord.lockHolder(key))) ?? (using === 'redis' ? pg.lockHolder(key).catch(() => null) : null);
+      return (
+        (await either((coord) => coord.lockHolder(key))) ??
+        (using === 'redis' ? pg.lockHolder(key).catch(() => null) : null)
+      );
     },
     rateLimit: (key, perMinute) => either((coord) => coord.rateLimit(key, perMinute)),
     firstSeen: (key, ttlSeconds) => either((coord) => coord.firstSeen(key, ttlSeconds)),
@@ -85,6 +95,7 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
       return (await redis.health()) === 'ok' ? 'ok' : 'degraded';
     },
     async close() {
+      await Promise.all([...held].map((lock) => lock.release()));
       await redis.close();
       await pg.close();
     },

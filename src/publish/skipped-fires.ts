@@ -10,8 +10,12 @@ export function skippedFires(deps: Deps) {
   const threshold = deps.config.alerts.skippedFires;
   const streaks = new Map<string, number>();
   const observe = (job: string, failing: boolean, skipped: number, reason: string) =>
-    observeAlert(deps, { ...skippedFiresObservation(job, skipped, reason), failing, failureThreshold: threshold }).catch(
-      (error) => deps.log.warn({ err: error, job }, 'could not record the skipped fire with the alert lifecycle'),
+    observeAlert(deps, {
+      ...skippedFiresObservation(job, skipped, reason),
+      failing,
+      failureThreshold: threshold,
+    }).catch((error) =>
+      deps.log.warn({ err: error, job }, 'could not record the skipped fire with the alert lifecycle'),
     );
   return {
     record(job: string, outcome: FireOutcome): void {
