@@ -7,6 +7,7 @@ import { releaseClaims } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import type { Deps, Job } from './deps.js';
 import { healthRoutes } from './http/routes.js';
+import { deliverOutbox } from './publish/alert-delivery.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -92,6 +93,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   void deps.roles.refresh();
   void identity.identify();
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
+  // What a stopped replica handed back (or a crashed one's lapsed claims) goes out now, not at the next janitor.
+  void deliverOutbox(deps).catch((error) => deps.log.warn({ err: error }, 'outbox delivery at start failed'));
   const heartbeat = setInterval(
     () => void deps.runs.heartbeat().catch(() => {}),
     (config.runs.staleSeconds * 1000) / 3,
