@@ -55,8 +55,10 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   const db = await openDb(config);
   const migrations = await migrate(db);
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'migrations applied');
-  const coord: Coord = config.redisUrl
-    ? failoverCoord(redisCoord(config.redisUrl, config.redisPrefix), postgresCoord(db), {
+  const redis = config.redisUrl ? redisCoord(config.redisUrl, config.redisPrefix) : undefined;
+  if (redis && !(await redis.connected(2_000))) log.warn('redis did not answer at start: starting on postgres');
+  const coord: Coord = redis
+    ? failoverCoord(redis, postgresCoord(db), {
         onSwitch: (to, error) =>
           to === 'postgres'
             ? log.warn({ err: error }, 'redis is unreachable: coordinating through postgres until it is back')

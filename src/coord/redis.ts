@@ -11,6 +11,8 @@ const INCR_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.
 export interface RedisCoord extends Coord {
   /** Connected and ready: commands are sent; otherwise they fail at once (no offline queue). */
   available(): boolean;
+  /** Resolves when connected, or after timeoutMs (at start: a replica starts on Postgres when Redis is down). */
+  connected(timeoutMs: number): Promise<boolean>;
 }
 
 // Short enough that a slash command falls back to Postgres and is still acknowledged within Slack's 3 s, and /readyz
@@ -34,6 +36,20 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
   return {
     kind: 'redis',
     available: () => redis.status === 'ready',
+    connected: (timeoutMs) =>
+      redis.status === 'ready'
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => {
+              redis.off('ready', onReady);
+              resolve(false);
+            }, timeoutMs);
+            const onReady = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+            redis.once('ready', onReady);
+          }),
     async tryLock(key, ttlMs, owner) {
       const value = JSON.stringify({ token: randomUUID(), owner, acquiredAt: new Date().toISOString() });
       const taken = await redis.set(`lock:${key}`, value, 'PX', ttlMs, 'NX');
