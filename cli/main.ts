@@ -52,7 +52,8 @@ const serve: CliCommand = async (_args, io) => {
     service.deps.log.info({ signal }, 'stopping');
     // Kubernetes waits 30 s before SIGKILL: finish within 25 s whatever happens.
     setTimeout(() => process.exit(1), 25_000).unref();
-    void service.stop().then(
+    // 20 s for a post or job in flight; then claims and locks are handed back and connections closed.
+    void service.stop(20_000).then(
       () => process.exit(0),
       () => process.exit(1),
     );

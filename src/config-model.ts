@@ -22,6 +22,8 @@ export interface Config {
     signingSecret?: string;
     appToken?: string;
     apiUrl?: string;
+    /** How long one Web API call may take before it counts as lost (and a marked post is looked up). */
+    timeoutMs: number;
     alertChannel?: string;
     reviewChannel?: string;
     complianceChannel?: string;
@@ -49,6 +51,8 @@ export interface Config {
     failureThreshold: number;
     successThreshold: number;
     renotifyMinutes: number;
+    /** Consecutive fires of one job that could not run before the alert `scheduler:<job>` opens. */
+    skippedFires: number;
     links: { name: string; url: string }[];
     serviceName: string;
   };

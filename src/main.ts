@@ -3,10 +3,12 @@ import { createServer } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
+import { releaseClaims } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import { uselessnessWarnings } from './config-warnings.js';
 import type { Deps, Job } from './deps.js';
 import { healthRoutes } from './http/routes.js';
+import { deliverOutbox } from './publish/alert-delivery.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -52,7 +54,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ? new SocketModeReceiver({
         appToken: config.slack.appToken ?? '',
         logger: boltLogger(deps.log),
-        installerOptions: { clientOptions: slackClientOptions(config.slack.apiUrl) },
+        installerOptions: { clientOptions: slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs) },
       })
     : undefined;
   const receiver = socketMode
@@ -69,7 +71,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const app = new App({
     authorize: identity.authorize,
     receiver: receiver ?? socketReceiver,
-    clientOptions: slackClientOptions(config.slack.apiUrl),
+    clientOptions: slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
   });
@@ -94,6 +96,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   void deps.roles.refresh();
   void identity.identify();
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
+  // What a stopped replica handed back (or a crashed one's lapsed claims) goes out now, not at the next janitor.
+  void deliverOutbox(deps).catch((error) => deps.log.warn({ err: error }, 'outbox delivery at start failed'));
   const heartbeat = setInterval(
     () => void deps.runs.heartbeat().catch(() => {}),
     (config.runs.staleSeconds * 1000) / 3,
@@ -118,6 +122,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ]);
       if (jobsLeft + requestsLeft > 0) deps.log.warn({ jobsLeft, requestsLeft }, 'stopping with work still in flight');
       clearInterval(heartbeat);
+      // Claims of deliveries that did not finish go back now, so the restart (or another replica) sends them at once.
+      const released = await releaseClaims(deps.db, deps.runs.owner).catch(() => 0);
+      if (released > 0) deps.log.warn({ released }, 'handed back outbox claims of deliveries still in flight');
       // Runs still in flight are marked now rather than left for another replica's janitor.
       await deps.db
         .query(

@@ -3,7 +3,9 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Coord } from './coord/coord.js';
+import { failoverCoord } from './coord/failover.js';
 import { localCoord } from './coord/local.js';
+import { postgresCoord } from './coord/postgres.js';
 import { redisCoord } from './coord/redis.js';
 import type { Deps } from './deps.js';
 import { createGithub } from './github/client.js';
@@ -53,12 +55,28 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   const db = await openDb(config);
   const migrations = await migrate(db);
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied }, 'migrations applied');
-  const coord: Coord = config.redisUrl ? redisCoord(config.redisUrl, config.redisPrefix) : localCoord();
+  const redis = config.redisUrl ? redisCoord(config.redisUrl, config.redisPrefix) : undefined;
+  if (redis && !(await redis.connected(2_000))) log.warn('redis did not answer at start: starting on postgres');
+  const coord: Coord = redis
+    ? failoverCoord(redis, postgresCoord(db), {
+        onSwitch: (to, error) =>
+          to === 'postgres'
+            ? log.warn({ err: error }, 'redis is unreachable: coordinating through postgres until it is back')
+            : log.info('redis is back: coordinating through redis again'),
+      })
+    : localCoord();
   if (!config.redisUrl) log.warn('REDIS_URL is not set: coordination is in-process, so run only one replica');
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using embedded Postgres');
   const now = options.now ?? (() => new Date());
+  const clientOptions = { ...slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs), logger: boltLogger(log) };
   const chat = webChat(
-    new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack.apiUrl), logger: boltLogger(log) }),
+    new WebClient(config.slack.botToken, clientOptions),
+    // Marked posts retry themselves, after looking for the copy a lost answer may have left.
+    new WebClient(config.slack.botToken, {
+      ...clientOptions,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    }),
   );
   const deps: Deps = {
     config,

@@ -24,10 +24,9 @@ export const slackRef = (alertId: string) => `alert:${alertId}`;
 export const emailRef = (alertId: string) => `alert-email:${alertId}`;
 const refOf = (payload: OutboxPayload) => (payload.kind === 'alert.email' ? emailRef : slackRef)(payload.alertId);
 
-// Longer than any one delivery can take, or a second replica would claim it mid-call and post twice: the Web API
-// client makes 3 attempts of up to 15 s, each after waiting out Slack's Retry-After (which can reach a minute), plus
-// an SMTP handshake. A delivery cut short by a crash is retried once the claim lapses.
-const CLAIM_MS = 10 * 60_000;
+// A short lease, extended while its holder delivers (extendClaim): a crashed holder's item is free again within it.
+// A second replica delivering the same item after a lost answer finds the marked copy instead of posting another.
+export const CLAIM_MS = 15_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 export async function enqueue(tx: Db, payload: OutboxPayload, at: Date): Promise<void> {
@@ -46,6 +45,8 @@ export interface ClaimOptions {
   now?: boolean;
   /** Refs that already failed in this round: their next item waits for the next round. */
   skipRefs?: string[];
+  /** Who claims (the process's run owner), so a graceful stop can hand its claims back. */
+  owner?: string;
 }
 
 /**
@@ -54,7 +55,7 @@ export interface ClaimOptions {
  */
 export async function claimNext(db: Db, at: Date, options: ClaimOptions = {}): Promise<OutboxItem | undefined> {
   const [row] = await db.query<OutboxItem>(
-    `update outbox set claimed_until = $2, attempts = attempts + 1
+    `update outbox set claimed_until = $2, claimed_by = $6, attempts = attempts + 1
       where id = (
         select o.id from outbox o
          where o.delivered_at is null and o.kind like 'alert.%'
@@ -66,9 +67,44 @@ export async function claimNext(db: Db, at: Date, options: ClaimOptions = {}): P
          order by o.id limit 1
          for update skip locked)
       returning id::text as id, kind, ref, payload, attempts`,
-    [at, new Date(at.getTime() + CLAIM_MS), options.refs ?? null, options.now ?? false, options.skipRefs ?? []],
+    [
+      at,
+      new Date(at.getTime() + CLAIM_MS),
+      options.refs ?? null,
+      options.now ?? false,
+      options.skipRefs ?? [],
+      options.owner ?? null,
+    ],
   );
   return row;
+}
+
+/** Keeps a claim while its delivery is still going. */
+export async function extendClaim(db: Db, item: OutboxItem, at: Date): Promise<void> {
+  await db.query('update outbox set claimed_until = $2 where id = $1 and delivered_at is null', [
+    item.id,
+    new Date(at.getTime() + CLAIM_MS),
+  ]);
+}
+
+/** A graceful stop hands back what it claimed but did not deliver: another replica (or the restart) sends it now. */
+export async function releaseClaims(db: Db, owner: string): Promise<number> {
+  const rows = await db.query(
+    `update outbox set claimed_until = null, claimed_by = null
+      where claimed_by = $1 and delivered_at is null and claimed_until is not null returning id`,
+    [owner],
+  );
+  return rows.length;
+}
+
+/** A newer reminder of the same alert is queued: the older ones are covered by it (one reply, worded when sent). */
+export async function newerReminderQueued(db: Db, item: OutboxItem): Promise<boolean> {
+  const [row] = await db.query<{ newer: boolean }>(
+    `select exists (select 1 from outbox where ref = $1 and id > $2 and delivered_at is null
+        and kind = 'alert.reply' and payload->>'type' = 'reminder') as newer`,
+    [item.ref, item.id],
+  );
+  return row?.newer ?? false;
 }
 
 /** The newest undelivered sync item of ref: a sync delivered after this read covers every sync up to it. */

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskSecrets } from '../redact.js';
+import { adopt } from './children.js';
 
 export type PgTool = 'pg_dump' | 'pg_restore';
 export interface ToolResult {
@@ -55,10 +56,12 @@ export function runTool(
       settled = true;
       resolve({ ...result, stderr: maskSecrets(stderr.trim(), options.secrets) });
     };
-    const child = spawn(toolCommand(tool, options.binDir), args, {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      signal: options.signal,
-    });
+    const child = adopt(
+      spawn(toolCommand(tool, options.binDir), args, {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        signal: options.signal,
+      }),
+    );
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_KEEP);
     });

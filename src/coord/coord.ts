@@ -13,7 +13,8 @@ export interface Lock {
   extend(ttlMs: number): Promise<boolean>;
 }
 export interface Coord {
-  readonly kind: 'redis' | 'local';
+  /** redis: Redis with a Postgres fallback; local: this process only; postgres: the fallback on its own. */
+  readonly kind: 'redis' | 'local' | 'postgres';
   /** Takes the lock, or returns null and leaves it to its holder. */
   tryLock(key: string, ttlMs: number, owner: Record<string, unknown>): Promise<Lock | null>;
   lockHolder(key: string): Promise<LockHolder | null>;
@@ -23,9 +24,12 @@ export interface Coord {
   firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
   /** node-cron's hook: elects one replica per scheduled fire. */
   readonly runCoordinator: RunCoordinator;
-  ping(): Promise<boolean>;
+  /** For /readyz, answered within a second: degraded means Redis is unreachable and Postgres stands in. */
+  health(): Promise<CoordHealth>;
   close(): Promise<void>;
 }
+
+export type CoordHealth = 'ok' | 'degraded' | 'local' | 'error';
 
 export type Locked<T> = { ok: true; value: T } | { ok: false; holder: LockHolder | null };
 

@@ -8,17 +8,48 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const INCR_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {n, redis.call('pttl', KEYS[1])}`;
 
-export function redisCoord(url: string, prefix: string): Coord {
+export interface RedisCoord extends Coord {
+  /** Connected and ready: commands are sent; otherwise they fail at once (no offline queue). */
+  available(): boolean;
+  /** Resolves when connected, or after timeoutMs (at start: a replica starts on Postgres when Redis is down). */
+  connected(timeoutMs: number): Promise<boolean>;
+}
+
+// Short enough that a slash command falls back to Postgres and is still acknowledged within Slack's 3 s, and /readyz
+// answers within 1 s; long enough for a loaded Redis on the same network.
+const COMMAND_TIMEOUT_MS = 400;
+
+export function redisCoord(url: string, prefix: string): RedisCoord {
   const redis = new Redis(url, {
     keyPrefix: prefix,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
+    // Fail fast while disconnected instead of queueing: the caller falls back to Postgres.
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    // Keep trying to come back, at most every 2 s: once ready, coordination returns to Redis.
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
     lazyConnect: false,
   });
   // Connection errors surface on the commands that fail (and in /readyz); this keeps them from being unhandled.
   redis.on('error', () => {});
   return {
     kind: 'redis',
+    available: () => redis.status === 'ready',
+    connected: (timeoutMs) =>
+      redis.status === 'ready'
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => {
+              redis.off('ready', onReady);
+              resolve(false);
+            }, timeoutMs);
+            const onReady = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+            redis.once('ready', onReady);
+          }),
     async tryLock(key, ttlMs, owner) {
       const value = JSON.stringify({ token: randomUUID(), owner, acquiredAt: new Date().toISOString() });
       const taken = await redis.set(`lock:${key}`, value, 'PX', ttlMs, 'NX');
@@ -51,8 +82,8 @@ export function redisCoord(url: string, prefix: string): Coord {
       shouldRun: async (key, ttlMs) =>
         (await redis.set(`cron:${key}`, '1', 'PX', Math.max(ttlMs, 1000), 'NX')) === 'OK',
     },
-    async ping() {
-      return (await redis.ping().catch(() => 'down')) === 'PONG';
+    async health() {
+      return (await redis.ping().catch(() => 'down')) === 'PONG' ? 'ok' : 'error';
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

@@ -15,7 +15,7 @@ export interface Metrics {
   jobRuns: Counter<'job' | 'status'>;
   jobSeconds: Histogram<'job'>;
   jobLastSuccess: Gauge<'job'>;
-  jobSkipped: Counter<'job'>;
+  skippedFires: Counter<'job' | 'reason'>;
 }
 
 /** db: the bot's database, read at scrape time for the state gauges (state-metrics.ts). */
@@ -57,10 +57,10 @@ export function createMetrics(db?: Db, withDefaults = true): Metrics {
       labelNames: ['job'],
       registers: [registry],
     }),
-    jobSkipped: new Counter({
-      name: 'opsbot_job_skipped_total',
-      help: 'Scheduled fires skipped because the previous run of the job was still going',
-      labelNames: ['job'],
+    skippedFires: new Counter({
+      name: 'opsbot_scheduler_skipped_fires_total',
+      help: 'Scheduled fires that did not run (lock held elsewhere, run coordinator failed), by job and reason',
+      labelNames: ['job', 'reason'],
       registers: [registry],
     }),
   };

@@ -15,7 +15,7 @@ export async function checkReadiness(db: Db, coord: Coord): Promise<Readiness> {
     () => 'ok',
     () => 'error',
   );
-  const redis = coord.kind === 'local' ? 'local' : (await coord.ping()) ? 'ok' : 'error';
+  const redis = await coord.health();
   const pending = database === 'ok' ? await pendingMigrations(db).catch(() => ['?']) : ['?'];
   const migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
   return {

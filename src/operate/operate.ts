@@ -57,7 +57,8 @@ export async function operate<R, P = never>(
   }
   if (!spec.lock) return execute(deps, spec, options, new AbortController().signal);
 
-  const { key, ttlMs = 60_000, waitMs = 0 } = spec.lock;
+  // A short lease, extended while the holder lives: a killed replica's lock frees within 15 s.
+  const { key, ttlMs = 15_000, waitMs = 0 } = spec.lock;
   const owner = { kind: spec.kind, user: spec.actor?.user, trigger: spec.trigger, env: spec.env, ...spec.lock.owner };
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {

@@ -2,10 +2,13 @@
 // Called right after a state change (so people hear at once) and by the janitor (so nothing waits forever).
 
 import {
+  CLAIM_MS,
   type ClaimOptions,
   claimNext,
+  extendClaim,
   markDelivered,
   markFailed,
+  newerReminderQueued,
   newestPendingSync,
   type OutboxItem,
 } from '../alerts/outbox.js';
@@ -16,7 +19,7 @@ import { alertMessage, alertReminderText, alertResolvedText } from '../render/bl
 import { alertEmail } from '../render/text/alert-email.js';
 import { slackErrorCode } from '../slack/chat.js';
 
-export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now'>;
+export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now' | 'runs'>;
 export interface DeliveryReport {
   delivered: number;
   failed: number;
@@ -30,8 +33,10 @@ export async function deliverOutbox(
   const report: DeliveryReport = { delivered: 0, failed: 0 };
   const skipRefs: string[] = [];
   for (let i = 0; i < (options.limit ?? 100); i++) {
-    const item = await claimNext(deps.db, deps.now(), { ...options, skipRefs });
+    const item = await claimNext(deps.db, deps.now(), { ...options, skipRefs, owner: deps.runs.owner });
     if (!item) break;
+    // The claim lives as long as this delivery does: a slow Slack never lets a second replica in mid-call.
+    const keep = setInterval(() => void extendClaim(deps.db, item, deps.now()).catch(() => {}), CLAIM_MS / 3);
     try {
       const coveredSyncUpTo = await deliverItem(deps, item);
       await markDelivered(deps.db, item, deps.now(), coveredSyncUpTo);
@@ -45,6 +50,8 @@ export async function deliverOutbox(
       );
       skipRefs.push(item.ref);
       report.failed += 1;
+    } finally {
+      clearInterval(keep);
     }
   }
   return report;
@@ -58,16 +65,22 @@ async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string
   const alert = await findAlert(deps.db, payload.alertId);
   if (!alert) return covered;
   if (payload.kind === 'alert.sync') {
-    await syncMessage(deps, alert);
+    await syncMessage(deps, alert, item.attempts > 1);
     return covered;
   }
-  // A reminder that arrives after someone acknowledged (or it resolved) would be noise.
-  if (payload.type === 'reminder' && alert.status !== 'open') return undefined;
+  // A reminder that arrives after someone acknowledged (or it resolved) would be noise; reminders queued during an
+  // outage go out as one, the newest, worded for the time it is sent.
+  if (payload.type === 'reminder' && (alert.status !== 'open' || (await newerReminderQueued(deps.db, item))))
+    return undefined;
   if (payload.kind === 'alert.reply') {
     if (!alert.slack_channel || !alert.slack_ts) throw new Error('the alert message is not posted yet');
     const text =
       payload.text ?? (payload.type === 'reminder' ? alertReminderText(alert, deps.now()) : alertResolvedText(alert));
-    await deps.chat.post(alert.slack_channel, { text }, alert.slack_ts);
+    await deps.chat.post(alert.slack_channel, { text }, alert.slack_ts, {
+      eventType: 'opsbot_alert_reply',
+      key: `outbox:${item.id}`,
+      lookFirst: item.attempts > 1,
+    });
     return undefined;
   }
   if (!deps.mail.configured || !deps.mail.alertTo) {
@@ -84,7 +97,7 @@ async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string
   return undefined;
 }
 
-async function syncMessage(deps: DeliveryDeps, alert: AlertRow): Promise<void> {
+async function syncMessage(deps: DeliveryDeps, alert: AlertRow, retried: boolean): Promise<void> {
   const message = alertMessage(alert, deps.config.alerts.links);
   if (alert.slack_channel && alert.slack_ts) {
     await deps.chat.update({ channel: alert.slack_channel, ts: alert.slack_ts }, message);
@@ -92,8 +105,12 @@ async function syncMessage(deps: DeliveryDeps, alert: AlertRow): Promise<void> {
   }
   const channel = deps.config.slack.alertChannel;
   if (!channel) throw new Error('no alert channel is configured');
-  // The window between this post and the update below is the one place a crash could post twice.
-  const ref = await deps.chat.post(channel, message);
+  // Marked with the alert: a retry after a lost answer, or after a crash before the update below, finds the copy.
+  const ref = await deps.chat.post(channel, message, undefined, {
+    eventType: 'opsbot_alert',
+    key: `alert:${alert.id}`,
+    lookFirst: retried,
+  });
   await deps.db.query('update alerts set slack_channel = $2, slack_ts = $3 where id = $1', [
     alert.id,
     ref.channel,

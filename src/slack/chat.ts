@@ -2,6 +2,9 @@
 import type { WebAPICallError, WebClient, WebClientOptions } from '@slack/web-api';
 import type { SlackMessage } from '../render/blocks/kit.js';
 import type { GroupDirectory } from '../roles.js';
+import { markedPost, type PostMark } from './marked-post.js';
+
+export type { PostMark } from './marked-post.js';
 
 export interface MessageRef {
   channel: string;
@@ -13,7 +16,8 @@ export interface Upload {
   title?: string;
 }
 export interface Chat extends GroupDirectory {
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef>;
+  /** With a mark: at most one copy, even when Slack times out, answers 500 or 429 (see marked-post.ts). */
+  post(channel: string, message: SlackMessage, threadTs?: string, mark?: PostMark): Promise<MessageRef>;
   update(ref: MessageRef, message: SlackMessage): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   /** Uploads files into a channel (a thread when threadTs is given), with an optional comment. */
@@ -25,22 +29,24 @@ export interface Chat extends GroupDirectory {
   readonly client: WebClient;
 }
 
-export function slackClientOptions(apiUrl: string | undefined): WebClientOptions {
+export function slackClientOptions(apiUrl: string | undefined, timeoutMs = 15_000): WebClientOptions {
   return {
     ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
     // A few quick retries (Retry-After is honoured); what still fails is kept in the outbox and sent later.
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
-    timeout: 15_000,
+    timeout: timeoutMs,
   };
 }
 
 /** Slack's own error code (`channel_not_found`), or the HTTP failure, for messages and the outbox. */
 export function slackErrorCode(error: unknown): string {
-  const e = error as WebAPICallError & { data?: { error?: string }; statusCode?: number };
+  const e = error as WebAPICallError & { data?: { error?: string }; statusCode?: number; retryAfter?: number };
+  if (e?.code === 'slack_webapi_rate_limited_error') return `rate limited: retry after ${e.retryAfter ?? '?'} s`;
   return e?.data?.error ?? (e?.statusCode ? `HTTP ${e.statusCode}` : ((e as Error)?.message ?? String(error)));
 }
 
-export function webChat(client: WebClient): Chat {
+/** marked: a client that never retries on its own, for marked posts (a blind retry of a lost answer doubles). */
+export function webChat(client: WebClient, marked: WebClient = client): Chat {
   const groupIds = new Map<string, string>();
   async function groupId(group: string): Promise<string | undefined> {
     const handle = group.replace(/^@/, '');
@@ -53,7 +59,8 @@ export function webChat(client: WebClient): Chat {
   }
   return {
     client,
-    async post(channel, message, threadTs) {
+    async post(channel, message, threadTs, mark) {
+      if (mark) return markedPost(marked, { channel, message, threadTs, mark });
       const result = await client.chat.postMessage({
         channel,
         text: message.text,

@@ -1,10 +1,13 @@
-// One contract for coordination, run on both backends: in-process and Redis.
+// One contract for coordination, run on every backend: in-process, Redis, and Postgres (Redis's stand-in).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Coord } from '../../src/coord/coord.js';
 import { withLock } from '../../src/coord/coord.js';
 import { localCoord } from '../../src/coord/local.js';
+import { postgresCoord } from '../../src/coord/postgres.js';
 import { redisCoord } from '../../src/coord/redis.js';
-import { redisPrefix, TEST_REDIS_URL } from '../support/infra.js';
+import { migrate } from '../../src/store/migrate.js';
+import { postgresDb } from '../../src/store/postgres.js';
+import { createTestDatabase, redisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/infra.js';
 
 /** Polls check every 10 ms until it holds; fails after 5 s. */
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -15,13 +18,38 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
-const backends: [string, () => Coord][] = [['in-process', () => localCoord()]];
-if (TEST_REDIS_URL) backends.push(['redis', () => redisCoord(TEST_REDIS_URL!, redisPrefix())]);
+const backends: [string, () => Promise<Coord>][] = [['in-process', async () => localCoord()]];
+if (TEST_REDIS_URL)
+  backends.push([
+    'redis',
+    async () => {
+      const coord = redisCoord(TEST_REDIS_URL!, redisPrefix());
+      await coord.connected(5_000);
+      return coord;
+    },
+  ]);
+if (TEST_DATABASE_URL)
+  backends.push([
+    'postgres',
+    async () => {
+      const database = await createTestDatabase('coord');
+      const db = postgresDb(database.url, 3);
+      await migrate(db);
+      const coord = postgresCoord(db);
+      return {
+        ...coord,
+        async close() {
+          await db.close();
+          await database.drop();
+        },
+      };
+    },
+  ]);
 
 describe.each(backends)('coordination (%s)', (_name, open) => {
   let coord: Coord;
-  beforeAll(() => {
-    coord = open();
+  beforeAll(async () => {
+    coord = await open();
   });
   afterAll(() => coord.close());
 

@@ -23,11 +23,14 @@ const code = `${sources('commands')}\n${sources('src')}\n${sources('jobs')}`;
 const registered = [...code.matchAll(/app\.command\(\s*'([^']+)'/g)].map((m) => m[1]).sort();
 
 // Web API methods opsbot may call -> the bot scope each needs (undefined: none).
-const SCOPE_OF: Record<string, string | undefined> = {
+const SCOPE_OF: Record<string, string | string[] | undefined> = {
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
   'chat.postEphemeral': 'chat:write',
   'chat.getPermalink': undefined,
+  // Looking up a marked post before repeating it: public and private alert channels.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
@@ -43,11 +46,11 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the Web API methods the code calls', () => {
-    const called = [...code.matchAll(/client\.(chat|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map(
+    const called = [...code.matchAll(/client\.(chat|conversations|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map(
       (m) => `${m[1]}.${m[2]}`,
     );
     for (const method of called) expect(Object.keys(SCOPE_OF), `unknown Web API method ${method}`).toContain(method);
-    const needed = new Set(called.map((m) => SCOPE_OF[m]).filter(Boolean));
+    const needed = new Set(called.flatMap((m) => SCOPE_OF[m] ?? []));
     needed.add('commands');
     needed.add('chat:write.public');
     expect(scopes).toEqual([...needed].sort());

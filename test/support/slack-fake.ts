@@ -17,6 +17,22 @@ export interface UploadedFile {
   threadTs?: string;
 }
 type Failure = { status?: number; body?: Record<string, unknown>; headers?: Record<string, string> };
+/** How a method misbehaves until told otherwise (outage drills). */
+export type Outage =
+  | { mode: '500' }
+  | { mode: '429'; retryAfterSeconds: number }
+  /** Never answers and does nothing. */
+  | { mode: 'hang' }
+  /** Does what was asked (the message is posted) but never answers: the caller's timeout cannot tell. */
+  | { mode: 'accept-no-answer' };
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
+}
 
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'files', 'metadata'];
 const LIMITS = {
@@ -66,7 +82,10 @@ export class FakeSlack {
   readonly files: UploadedFile[] = [];
   /** Members of user groups: handle -> { id, users }. */
   groups: Record<string, { id: string; users: string[] }> = {};
+  /** Every message posted, as conversations.history and conversations.replies see them. */
+  readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
+  private readonly outages = new Map<string, Outage>();
   private readonly pendingUploads = new Map<string, { filename: string; content?: string }>();
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
@@ -101,6 +120,17 @@ export class FakeSlack {
     failure: Failure = { status: 500, body: { ok: false, error: 'internal_error' } },
   ): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+  }
+
+  /** method misbehaves as outage says until it is called with undefined (Slack recovered). */
+  outage(method: string, outage: Outage | undefined): void {
+    if (outage) this.outages.set(method, outage);
+    else this.outages.delete(method);
+  }
+
+  /** Messages in channel carrying metadata of eventType: how many copies of a marked post exist. */
+  marked(channel: string, eventType: string): PostedMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.metadata?.event_type === eventType);
   }
 
   /** Every recorded call of method (all calls when method is omitted). */
@@ -171,6 +201,19 @@ export class FakeSlack {
       if (typeof args[field] === 'string' && /^[[{]/.test(args[field])) args[field] = JSON.parse(args[field]);
     }
     this.record(method, args);
+    const outage = this.outages.get(method);
+    if (outage?.mode === '500') return { status: 500, body: { ok: false, error: 'internal_error' } };
+    if (outage?.mode === '429')
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'retry-after': String(outage.retryAfterSeconds) },
+      };
+    if (outage?.mode === 'hang') return new Promise(() => {});
+    if (outage?.mode === 'accept-no-answer') {
+      this.answer(method, args);
+      return new Promise(() => {});
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure)
       return {
@@ -179,6 +222,19 @@ export class FakeSlack {
         headers: failure.headers,
       };
     return { status: 200, body: this.answer(method, args) };
+  }
+
+  private posted(args: Record<string, any>, ts: string): Record<string, unknown> {
+    const { channel, text, blocks, thread_ts, metadata } = args;
+    this.messages.push({ channel, ts, text, blocks, thread_ts, metadata });
+    return { ok: true, channel, ts, message: { text } };
+  }
+
+  // Slack's shape: metadata comes back only when asked for (include_all_metadata).
+  private asHistory(message: PostedMessage, args: Record<string, any>): Record<string, unknown> {
+    const { metadata, channel: _channel, ...rest } = message;
+    const wantMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return { type: 'message', ...rest, ...(wantMetadata && metadata ? { metadata } : {}) };
   }
 
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
@@ -193,14 +249,24 @@ export class FakeSlack {
       case 'chat.postMessage':
         if (!args.channel) return { ok: false, error: 'channel_not_found' };
         if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
-        return (
-          invalid(blockProblem(args.blocks, LIMITS.message)) ?? {
-            ok: true,
-            channel: args.channel,
-            ts: ts(),
-            message: { text: args.text },
-          }
-        );
+        return invalid(blockProblem(args.blocks, LIMITS.message)) ?? this.posted(args, ts());
+      case 'conversations.history':
+        return {
+          ok: true,
+          messages: this.messages
+            .filter((m) => m.channel === args.channel && !m.thread_ts)
+            .map((m) => this.asHistory(m, args))
+            .reverse()
+            .slice(0, Number(args.limit ?? 100)),
+        };
+      case 'conversations.replies':
+        return {
+          ok: true,
+          messages: this.messages
+            .filter((m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts))
+            .map((m) => this.asHistory(m, args))
+            .slice(0, Number(args.limit ?? 100)),
+        };
       case 'chat.update':
         if (!args.ts) return { ok: false, error: 'message_not_found' };
         return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, channel: args.channel, ts: args.ts };
