@@ -64,7 +64,8 @@ export function sampleLine(sample: UptimeSample): string {
 }
 
 /** A Slack user id as a mention; anyone else (`cli:deploy`) as escaped text. */
-const who = (by: string | undefined) => (by && /^[UW][A-Z0-9]+$/.test(by) ? `<@${by}>` : escapeMrkdwn(by ?? 'someone'));
+const who = (by: string | undefined) =>
+  by && /^[UW][A-Z0-9_]+$/.test(by) ? `<@${by}>` : escapeMrkdwn(by ?? 'someone');
 
 export function maintenanceLine(w: MaintenanceWindow, style: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
   const until = utcDateTime(new Date(w.endsAt));
