@@ -38,17 +38,30 @@ interface Figures {
   p95: number | null;
 }
 
-async function figures(db: Db, env: string, from: Date, to: Date): Promise<Figures> {
-  const [row] = await db.query<Figures>(
-    `select count(*) filter (where not in_maintenance)::int as rounds,
-            count(*) filter (where up and not in_maintenance)::int as up_rounds,
-            count(*) filter (where in_maintenance)::int as maintenance_rounds,
-            (percentile_cont(0.5) within group (order by latency_ms) filter (where not in_maintenance))::int as p50,
-            (percentile_cont(0.95) within group (order by latency_ms) filter (where not in_maintenance))::int as p95
-       from uptime_rounds where env = $1 and at > $2 and at <= $3`,
-    [env, from, to],
+/** The figures of every period in one pass over the longest one's rounds. */
+async function figures(db: Db, env: string, now: Date): Promise<Record<PeriodName, Figures>> {
+  const columns = Object.keys(PERIODS).map((name, i) => {
+    const inside = `at > $${i + 3}`;
+    const counted = `${inside} and not in_maintenance`;
+    return `count(*) filter (where ${counted})::int as "${name}_rounds",
+      count(*) filter (where ${counted} and up)::int as "${name}_up_rounds",
+      count(*) filter (where ${inside} and in_maintenance)::int as "${name}_maintenance_rounds",
+      (percentile_cont(0.5) within group (order by latency_ms) filter (where ${counted}))::int as "${name}_p50",
+      (percentile_cont(0.95) within group (order by latency_ms) filter (where ${counted}))::int as "${name}_p95"`;
+  });
+  const starts = Object.values(PERIODS).map((days) => new Date(now.getTime() - days * 86_400_000));
+  const [row] = await db.query<Record<string, number | null>>(
+    `select ${columns.join(',\n')} from uptime_rounds where env = $1 and at <= $2 and at > $5`,
+    [env, now, ...starts],
   );
-  return row!;
+  const pick = (name: string): Figures => ({
+    rounds: Number(row![`${name}_rounds`] ?? 0),
+    up_rounds: Number(row![`${name}_up_rounds`] ?? 0),
+    maintenance_rounds: Number(row![`${name}_maintenance_rounds`] ?? 0),
+    p50: row![`${name}_p50`] ?? null,
+    p95: row![`${name}_p95`] ?? null,
+  });
+  return { '24h': pick('24h'), '7d': pick('7d'), '30d': pick('30d') };
 }
 
 export function periodFigures(row: Figures, slo: number): Omit<PeriodFigures, 'outages'> {
@@ -68,30 +81,40 @@ export function periodFigures(row: Figures, slo: number): Omit<PeriodFigures, 'o
 }
 
 export async function uptimeReport(db: Db, env: string, now: Date, slo: number): Promise<UptimeReport> {
+  const longest = new Date(now.getTime() - PERIODS['30d'] * 86_400_000);
+  const [all, outages, hourlyRows] = await Promise.all([
+    figures(db, env, now),
+    outagesBetween(db, env, longest, now),
+    hourlyFigures(db, env, now),
+  ]);
   const periods = {} as Record<PeriodName, PeriodFigures>;
   for (const [name, days] of Object.entries(PERIODS) as [PeriodName, number][]) {
-    const from = new Date(now.getTime() - days * 86_400_000);
-    const [row, outages] = await Promise.all([figures(db, env, from, now), outagesBetween(db, env, from, now)]);
+    const from = now.getTime() - days * 86_400_000;
     periods[name] = {
-      ...periodFigures(row, slo),
-      outages: outages.map((o) => ({
-        startedAt: o.startedAt.toISOString(),
-        endedAt: o.endedAt?.toISOString(),
-        durationMs: (o.endedAt ?? now).getTime() - o.startedAt.getTime(),
-      })),
+      ...periodFigures(all[name], slo),
+      outages: outages
+        .filter((o) => (o.endedAt ?? now).getTime() > from)
+        .map((o) => ({
+          startedAt: o.startedAt.toISOString(),
+          endedAt: o.endedAt?.toISOString(),
+          durationMs: (o.endedAt ?? now).getTime() - o.startedAt.getTime(),
+        })),
     };
   }
-  const hourlyRows = await db.query<{ slot: number; rounds: number; up_rounds: number }>(
-    `select floor(extract(epoch from ($2::timestamptz - at)) / 3600)::int as slot,
-            count(*) filter (where not in_maintenance)::int as rounds,
-            count(*) filter (where up and not in_maintenance)::int as up_rounds
-       from uptime_rounds where env = $1 and at > $2::timestamptz - interval '24 hours' and at <= $2 group by 1`,
-    [env, now],
-  );
   const hourly: (number | undefined)[] = Array.from({ length: 24 }, () => undefined);
   for (const row of hourlyRows) {
     const index = 23 - Math.min(23, row.slot);
     if (row.rounds) hourly[index] = (row.up_rounds / row.rounds) * 100;
   }
   return { env, at: now.toISOString(), slo, periods, hourly };
+}
+
+function hourlyFigures(db: Db, env: string, now: Date) {
+  return db.query<{ slot: number; rounds: number; up_rounds: number }>(
+    `select floor(extract(epoch from ($2::timestamptz - at)) / 3600)::int as slot,
+            count(*) filter (where not in_maintenance)::int as rounds,
+            count(*) filter (where up and not in_maintenance)::int as up_rounds
+       from uptime_rounds where env = $1 and at > $2::timestamptz - interval '24 hours' and at <= $2 group by 1`,
+    [env, now],
+  );
 }
