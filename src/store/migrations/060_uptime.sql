@@ -10,6 +10,8 @@ create table uptime_rounds (
   in_maintenance boolean not null,
   primary key (env, at)
 );
+-- /uptime reads 30 days of one environment's rounds from this index alone.
+create index uptime_rounds_figures on uptime_rounds (env, at) include (up, latency_ms, in_maintenance);
 create table uptime_samples (
   env text not null,
   at timestamptz not null,
