@@ -16,7 +16,10 @@ const MAINTENANCE_USAGE = 'opsbot maintenance start <env> --for 30m --reason "de
 async function withDeps(io: CliIo, work: (deps: Deps) => Promise<number>): Promise<number> {
   const config = cliConfig(io);
   if (!config) return EXIT.usage;
-  const deps = await buildDeps(config, { log: createLogger('warn') });
+  // Log lines go to stderr, so stdout stays the report (`--json` piped into jq).
+  const deps = await buildDeps(config, {
+    log: createLogger('warn', { write: (line: string) => io.err(line.trimEnd()) }),
+  });
   try {
     return await work(deps);
   } finally {
