@@ -16,6 +16,7 @@ import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
 import { retentionCli } from './retention.js';
 import { seedCli } from './seed.js';
 import { smokeCli } from './smoke.js';
+import { maintenanceCli, uptimeCli } from './uptime.js';
 
 const HELP = `opsbot — runs the operations runbook from Slack, a schedule, or this command line
 
@@ -33,6 +34,8 @@ Usage: opsbot <command> [options]
   retention report [--json] | delete --report <id>   data past retention; delete after a second approval
   change-control check --pr N [--repo owner/name] [--json]   one PR against the PR gate; exit 0 pass, 1 fail, 2 error
   change-control run|latest|evidence <YYYY-Qn> [--out DIR]   the weekly digest and the quarter's evidence
+  uptime [env] [--json]                   availability, latency, outages, error budget (24h, 7d, 30d)
+  maintenance start <env> --for 30m --reason "deploy" | end <env> | list
 
 Configuration comes from the environment, and from ./.env when present.`;
 
@@ -130,6 +133,8 @@ const COMMANDS: Record<string, CliCommand> = {
   'access-review': accessCli,
   retention: retentionCli,
   'change-control': changeControlCli,
+  uptime: uptimeCli,
+  maintenance: maintenanceCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -8,6 +8,7 @@ import { registerDrill } from './drill.js';
 import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
 import { registerSmoke } from './smoke.js';
+import { registerUptime } from './uptime.js';
 
 export function registerCommands(app: App, deps: Deps): void {
   registerSmoke(app, deps);
@@ -17,4 +18,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerAlerts(app, deps);
   registerRetention(app, deps);
   registerChangeControl(app, deps);
+  registerUptime(app, deps);
 }

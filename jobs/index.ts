@@ -10,6 +10,7 @@ import { janitorJob } from './janitor.js';
 import { postureJob } from './posture.js';
 import { retentionJob } from './retention.js';
 import { smokeJob } from './smoke.js';
+import { uptimeJob } from './uptime.js';
 
 export const jobs: Job[] = [
   janitorJob,
@@ -21,4 +22,5 @@ export const jobs: Job[] = [
   drillJob,
   retentionJob,
   changeControlJob,
+  uptimeJob,
 ];

@@ -6,12 +6,17 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { smokeOperation } from '../src/operate/smoke.js';
 import { smokeObservation } from '../src/render/alerts/smoke.js';
 import { smokeProblem } from '../src/smoke/check.js';
+import { inMaintenance } from '../src/uptime/maintenance.js';
 
 async function smokeOne(deps: Deps, env: Environment): Promise<void> {
   const checked = await operate(deps, smokeOperation(env, { trigger: 'cron' }, deps));
   if (checked.outcome !== 'done') rethrow(checked);
   const { report } = checked;
   const runId = checked.runId ?? '';
+  if (await inMaintenance(deps.db, env.name, deps.now())) {
+    deps.log.info({ runId, env: env.name, verdict: report.verdict }, 'smoke finished in maintenance: alert held');
+    return;
+  }
   const outcome = await observeAlert(deps, smokeObservation(report, runId, deps.config.alerts.serviceName));
   deps.log.info(
     { runId, env: env.name, verdict: report.verdict, ms: report.durationMs, alert: outcome },

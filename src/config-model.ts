@@ -75,6 +75,15 @@ export interface Config {
   smoke: { timeoutMs: number; retries: number; retryDelayMs: number; requireHeaders: boolean; perMinute: number };
   runs: { staleSeconds: number };
   retention: RetentionConfig;
+  /** sloAvailability in percent (99.9); maintenanceMaxMs caps a window; paths are judged by a 2xx alone. */
+  uptime: {
+    timeoutMs: number;
+    paths: string[];
+    retentionDays: number;
+    sloAvailability: number;
+    maintenanceMaxMs: number;
+  };
+  statusPage: { enabled: boolean; token?: string };
 }
 
 export interface RetentionConfig {
@@ -115,6 +124,15 @@ export const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
+/** `30m`, `2h`, `1d` -> milliseconds; undefined for anything else. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,4})([mhd])$/.exec(text.trim().toLowerCase());
+  if (!match) return undefined;
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
+  const ms = Number(match[1]) * unit;
+  return ms > 0 ? ms : undefined;
+}
+
 export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -147,5 +165,6 @@ export function describeConfig(config: Config): unknown {
     access: { ...config.access, databaseUrl: config.access.databaseUrl && maskUrl(config.access.databaseUrl) },
     github: { ...config.github, token: secret(config.github.token) },
     smtp: { ...config.smtp, password: secret(config.smtp.password) },
+    statusPage: { ...config.statusPage, token: secret(config.statusPage.token) },
   });
 }

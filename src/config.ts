@@ -12,6 +12,7 @@ import {
   httpUrl,
   isTimeZone,
   list,
+  parseDuration,
   postgresUrl,
   ratio,
   redisUrl,
@@ -277,6 +278,34 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
     retention: readRetention(env, names, problems),
+    uptime: {
+      timeoutMs: read('UPTIME_TIMEOUT_MS', count(100), '10000', '10000') ?? 10_000,
+      paths: list(
+        read('N_UPTIME_PATHS', text.regex(/^\/[^,]*(,\s*\/[^,]*)*$/, 'must be paths starting with /'), '/metrics') ??
+          '',
+      ),
+      retentionDays: read('UPTIME_RETENTION_DAYS', count(1), '400', '400') ?? 400,
+      sloAvailability:
+        read(
+          'N_SLO_AVAILABILITY',
+          z.coerce.number({ error: 'is not a number' }).gt(0, 'must be above 0').lt(100, 'must be below 100'),
+          '99.9',
+          '99.9',
+        ) ?? 99.9,
+      maintenanceMaxMs:
+        read(
+          'MAINTENANCE_MAX',
+          text
+            .refine((v) => parseDuration(v) !== undefined, 'is not a duration like 30m, 2h or 1d')
+            .transform((v) => parseDuration(v) ?? 0),
+          '24h',
+          '24h',
+        ) ?? 86_400_000,
+    },
+    statusPage: {
+      enabled: read('STATUS_PAGE', flag, 'true', 'false') ?? false,
+      token: env.STATUS_PAGE_TOKEN || undefined,
+    },
   };
   if (config.smtp.user && !config.smtp.password)
     problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');

@@ -1,5 +1,5 @@
 // Composition root: config -> wiring (Deps) -> Slack app, commands, jobs -> HTTP server. Also the graceful stop.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { uselessnessWarnings } from './config-warnings.js';
 import type { Deps, Job } from './deps.js';
 import { healthRoutes } from './http/routes.js';
+import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
@@ -42,13 +43,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // Valid but useless (no environment to check, no admin, no alert channel): say so once, at start.
   for (const warning of uselessnessWarnings(config)) deps.log.warn(warning);
   let stopping = false;
-  const routes = healthRoutes({
+  const health = healthRoutes({
     db: deps.db,
     coord: deps.coord,
     metrics: deps.metrics,
     startedAt,
     isStopping: () => stopping,
   });
+  const status = statusPageRoute(deps);
+  const routes = async (req: IncomingMessage, res: ServerResponse) => (await health(req, res)) || status(req, res);
   const socketMode = Boolean(config.slack.appToken);
   const socketReceiver = socketMode
     ? new SocketModeReceiver({

@@ -41,7 +41,16 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
 
 describe('manifest.yml', () => {
   it('declares exactly the commands registered in code', () => {
-    expect(declared).toEqual(['/access-review', '/change-control', '/drill', '/retention', '/seed', '/smoke']);
+    expect(declared).toEqual([
+      '/access-review',
+      '/change-control',
+      '/drill',
+      '/maintenance',
+      '/retention',
+      '/seed',
+      '/smoke',
+      '/uptime',
+    ]);
     expect(registered).toEqual(declared);
   });
 

@@ -73,6 +73,25 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/change-control help` — this text' },
     ],
   },
+  '/uptime': {
+    summary: 'availability, latency, outages and error budget of an environment',
+    lines: [
+      { line: '`/uptime [env]` — 24 h, 7 d and 30 d of env (default `staging`) against the SLO' },
+      { line: '`/uptime help` — this text' },
+    ],
+  },
+  '/maintenance': {
+    summary: 'maintenance windows: alerts held, samples left out of the SLO',
+    lines: [
+      {
+        line: '`/maintenance <env> <duration> <reason>` — e.g. `/maintenance staging 30m database upgrade`',
+        role: 'operator',
+      },
+      { line: '`/maintenance end <env>` — end the window of env now', role: 'operator' },
+      { line: '`/maintenance list` — the windows open now' },
+      { line: '`/maintenance help` — this text' },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
