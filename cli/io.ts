@@ -2,6 +2,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
+import { EXIT } from './exit.js';
+import { didYouMean } from './suggest.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -10,8 +12,7 @@ export interface CliIo {
 }
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 
-/** Exit codes every subcommand shares: 0 healthy/PASS, 1 failing/FAIL, 2 usage or configuration error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT } from './exit.js';
 
 /** The configuration for a CLI command, or undefined after printing every problem (the caller exits 2). */
 export function cliConfig(io: CliIo, options: { requireSlack?: boolean } = {}): Config | undefined {
@@ -56,8 +57,26 @@ export function parseCliArgs(
     }
     return { values: values as CliArgs['values'], positionals };
   } catch (error) {
-    io.err(`${(error as Error).message}\nUsage: ${usage}`);
+    io.err(`${argumentProblem(error as Error & { code?: string }, options)}\nUsage: ${usage}`);
     return EXIT.usage;
+  }
+}
+
+/** node:util parseArgs's errors, in words for the person at the keyboard instead of Node's. */
+function argumentProblem(error: Error & { code?: string }, options: OptionSpec): string {
+  const option = /'(-{1,2}[^'\s]*)/.exec(error.message)?.[1] ?? '';
+  const known = ['help', ...Object.keys(options)].map((name) => `--${name}`);
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Unknown option \`${option}\`.${didYouMean(option, known)}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return options[option.replace(/^-+/, '')]?.type === 'boolean'
+        ? `\`${option}\` takes no value.`
+        : `\`${option}\` needs a value, e.g. ${option} VALUE.`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return 'Too many arguments.';
+    default:
+      return 'The arguments could not be read.';
   }
 }
 

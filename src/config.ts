@@ -24,6 +24,15 @@ export { ConfigError, describeConfig } from './config-model.js';
 
 type Env = Record<string, string | undefined>;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Our schema messages read "is not …" after the value; zod's own defaults ("Invalid input: expected …") are not
+ * written for the person at the keyboard, so one that slips through becomes plain words.
+ */
+function plainMessage(message: string | undefined): string {
+  return message && /^[a-z]/.test(message) ? message : 'is not a valid value';
+}
 
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
 export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
@@ -35,7 +44,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     if (parsed.success) return parsed.data;
     const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? MASK : maskUrl(raw);
     problems.push(
-      `${name}: \`${shown}\` ${parsed.error.issues[0]?.message ?? 'is not valid'}. Example: ${name}=${example}`,
+      `${name}: \`${shown}\` ${plainMessage(parsed.error.issues[0]?.message)}. Example: ${name}=${example}`,
     );
     return undefined;
   }
@@ -141,7 +150,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     port: read('PORT', count(0).max(65535, 'must be at most 65535'), '3000', '3000') ?? 3000,
     logLevel:
-      read('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'info') ??
+      read('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `is not one of ${LOG_LEVELS.join(', ')}` }), 'info', 'info') ??
       'info',
     dataDir,
     databaseUrl: read('DATABASE_URL', postgresUrl, 'postgres://opsbot:secret@localhost:5432/opsbot'),

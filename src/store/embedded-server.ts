@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import {
@@ -62,6 +62,21 @@ function ownedDir(dir: string, user: { uid: number; gid: number } | undefined): 
   if (user) chownSync(dir, user.uid, user.gid);
 }
 
+/** As root the server runs as `postgres`, which must be able to pass through every folder above the data dir. */
+function assertReachable(dir: string, user: { uid: number; gid: number }): void {
+  for (let at = dir; ; at = dirname(at)) {
+    const { uid, gid, mode } = statSync(at);
+    const bit = uid === user.uid ? 0o100 : gid === user.gid ? 0o010 : 0o001;
+    if ((mode & bit) === 0) {
+      throw new EmbeddedError(
+        `The embedded PostgreSQL runs as the \`postgres\` user (opsbot runs as root), which cannot enter ${at}: ` +
+          'choose a DATA_DIR it can reach, run opsbot as another user, or set DATABASE_URL.',
+      );
+    }
+    if (dirname(at) === at) return;
+  }
+}
+
 async function tool(bin: string, args: string[], user: { uid: number; gid: number } | undefined) {
   return run(bin, args, { ...user, encoding: 'utf8', timeout: 60_000 });
 }
@@ -71,6 +86,7 @@ async function initCluster(location: EmbeddedLocation, bin: Binaries, user: { ui
   mkdirSync(root, { recursive: true });
   // The server's user must be able to pass through the data dir (traverse only, nothing listed or read).
   if (user && (statSync(root).mode & 0o001) === 0) chmodSync(root, statSync(root).mode | 0o001);
+  if (user) assertReachable(root, user);
   // Made aside and renamed into place: two processes starting at once never see half a cluster.
   const building = `${location.clusterDir}.init-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
