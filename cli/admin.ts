@@ -1,11 +1,9 @@
-// The bot's own subcommands: serve, migrate, config check, audit verify. Loaded only when one of them runs.
-import { type Config, ConfigError, describeConfig, loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { verifyAuditChain } from '../src/store/audit.js';
-import { migrate } from '../src/store/migrate.js';
-import { openDb } from '../src/store/open.js';
-import { buildDeps, closeDeps } from '../src/wiring.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT, parseCliArgs } from './io.js';
+// The bot's own subcommands: serve, migrate, config check, audit verify. Arguments first; the modules a command
+// needs (Bolt, the database) are imported only once it is sure to run, so `--help` stays fast.
+import type { Config } from '../src/config.js';
+import type { Deps } from '../src/deps.js';
+import { type CliCommand, type CliIo, parseCliArgs } from './args.js';
+import { EXIT } from './exit.js';
 
 const SERVE_HELP = `Usage: opsbot serve
 
@@ -15,6 +13,7 @@ Exit codes: 0 stopped cleanly, 1 failed, 2 configuration error.`;
 export const serve: CliCommand = async (args, io) => {
   const parsed = parseCliArgs(args, {}, 'opsbot serve', io, SERVE_HELP);
   if (typeof parsed === 'number') return parsed;
+  const { ConfigError, loadConfig } = await import('../src/config.js');
   let config: Config;
   try {
     config = loadConfig(io.env);
@@ -41,9 +40,13 @@ export const serve: CliCommand = async (args, io) => {
 };
 
 /** Opens the bot's database (migrating it, as every opener does), runs fn, closes. */
-async function withDeps(io: CliIo, fn: (deps: Awaited<ReturnType<typeof buildDeps>>) => Promise<number>) {
-  const config = cliConfig(io);
+async function withDeps(io: CliIo, fn: (deps: Deps) => Promise<number>) {
+  const config = (await import('./io.js')).cliConfig(io);
   if (!config) return EXIT.usage;
+  const [{ buildDeps, closeDeps }, { createLogger }] = await Promise.all([
+    import('../src/wiring.js'),
+    import('../src/log.js'),
+  ]);
   const deps = await buildDeps(config, { log: createLogger('warn') });
   try {
     return await fn(deps);
@@ -61,9 +64,13 @@ export const migrateCommand: CliCommand = async (args, io) => {
     "Usage: opsbot migrate\n\nApplies the bot's database migrations.",
   );
   if (typeof parsed === 'number') return parsed;
-  const config = cliConfig(io);
+  const config = (await import('./io.js')).cliConfig(io);
   if (!config) return EXIT.usage;
   // Not through buildDeps, which migrates on open: this command reports what it applied.
+  const [{ openDb }, { migrate }] = await Promise.all([
+    import('../src/store/open.js'),
+    import('../src/store/migrate.js'),
+  ]);
   const db = await openDb(config);
   try {
     const report = await migrate(db);
@@ -90,6 +97,7 @@ export const configCommand: CliCommand = async (args, io) => {
     io.err(`Usage: ${usage}`);
     return EXIT.usage;
   }
+  const { ConfigError, describeConfig, loadConfig } = await import('../src/config.js');
   try {
     io.out(JSON.stringify(describeConfig(loadConfig(io.env)), null, 2));
     io.out('Configuration OK.');
@@ -116,6 +124,7 @@ export const auditCommand: CliCommand = async (args, io) => {
     return EXIT.usage;
   }
   return withDeps(io, async (deps) => {
+    const { verifyAuditChain } = await import('../src/store/audit.js');
     const report = await verifyAuditChain(deps.db);
     io.out(`Rows walked: ${report.rowsWalked}\nHead hash: ${report.headHash}`);
     if (report.ok) {

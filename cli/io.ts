@@ -1,17 +1,8 @@
 // What a CLI subcommand gets: its arguments, the environment, and where to write. Returns the exit code.
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../src/config.js';
-import { EXIT } from './exit.js';
-import { didYouMean } from './suggest.js';
+import type { CliIo } from './args.js';
 
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  out(text: string): void;
-  err(text: string): void;
-}
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
-
+export { type CliArgs, type CliCommand, type CliIo, cliActor, parseCliArgs } from './args.js';
 export { EXIT } from './exit.js';
 
 /** The configuration for a CLI command, or undefined after printing every problem (the caller exits 2). */
@@ -25,68 +16,4 @@ export function cliConfig(io: CliIo, options: { requireSlack?: boolean } = {}): 
     }
     throw error;
   }
-}
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
-export interface CliArgs {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-/**
- * node:util parseArgs with `--help`/`-h` for every subcommand, and errors turned into a usage message instead of a
- * stack trace. Returns the exit code when it has already answered (help printed: 0; bad arguments: 2).
- */
-export function parseCliArgs(
-  args: string[],
-  options: OptionSpec,
-  usage: string,
-  io: CliIo,
-  help = `Usage: ${usage}`,
-): CliArgs | number {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      io.out(help);
-      return EXIT.ok;
-    }
-    return { values: values as CliArgs['values'], positionals };
-  } catch (error) {
-    io.err(`${argumentProblem(error as Error & { code?: string }, options)}\nUsage: ${usage}`);
-    return EXIT.usage;
-  }
-}
-
-/** node:util parseArgs's errors, in words for the person at the keyboard instead of Node's. */
-function argumentProblem(error: Error & { code?: string }, options: OptionSpec): string {
-  const option = /'(-{1,2}[^'\s]*)/.exec(error.message)?.[1] ?? '';
-  const known = ['help', ...Object.keys(options)].map((name) => `--${name}`);
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `Unknown option \`${option}\`.${didYouMean(option, known)}`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return options[option.replace(/^-+/, '')]?.type === 'boolean'
-        ? `\`${option}\` takes no value.`
-        : `\`${option}\` needs a value, e.g. ${option} VALUE.`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return 'Too many arguments.';
-    default:
-      return 'The arguments could not be read.';
-  }
-}
-
-/** Who runs a CLI operation, as the audit log and the run record name them: `cli:<os user>`. */
-export function cliActor(): { user: string } {
-  let name = 'unknown';
-  try {
-    name = userInfo().username;
-  } catch {
-    // Containers may run as a uid with no passwd entry.
-  }
-  return { user: `cli:${name}` };
 }
