@@ -1,14 +1,14 @@
 # Production image: build with the dev toolchain, run on a slim Node 20 with the PostgreSQL client tools.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
 COPY jobs ./jobs
-RUN npm run build && npm prune --omit=dev
+COPY cli ./cli
+# npm ci builds dist/ (prepare) and links the embedded PostgreSQL's libraries (its approved install script).
+RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 # pg_dump/pg_restore for backups and restore drills. Debian's postgresql-client follows Debian's server version; for
