@@ -39,7 +39,7 @@ describeWithPostgres('the CLI beside a running bot on embedded state', () => {
     const port = await freePort();
     const bot = spawnOpsbot(['serve'], { ...env, PORT: String(port) });
     try {
-      await waitForOk(`http://127.0.0.1:${port}/readyz`, bot);
+      await waitForOk(`http://127.0.0.1:${port}/readyz`, bot, 120_000);
       const seed = await runOpsbot(['seed', 'pilots', '--count', '2', '--confirm', 'I_UNDERSTAND'], env);
       expect(seed.code, seed.stderr).toBe(0);
       const verify = await runOpsbot(['audit', 'verify'], env);
