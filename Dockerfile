@@ -3,14 +3,14 @@
 ARG PG_MAJOR=15
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY commands ./commands
 COPY jobs ./jobs
-RUN npm run build && npm prune --omit=dev
+COPY cli ./cli
+# npm ci builds dist/ (prepare) and links the embedded PostgreSQL's libraries (its approved install script).
+RUN npm ci && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ARG PG_MAJOR

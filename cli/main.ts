@@ -1,26 +1,15 @@
 #!/usr/bin/env node
 // The `opsbot` command line: serve (default), migrate, config check, audit verify, and each capability's commands.
+// Each subcommand's module is imported only when it runs: `opsbot --help` loads nothing but this file.
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Config, ConfigError, describeConfig, loadConfig } from '../src/config.js';
-import { uselessnessWarnings } from '../src/config-warnings.js';
-import { createLogger } from '../src/log.js';
-import { startService } from '../src/main.js';
-import { verifyAuditChain } from '../src/store/audit.js';
-import { migrate } from '../src/store/migrate.js';
-import { buildDeps, closeDeps } from '../src/wiring.js';
-import { accessCli } from './access-review.js';
-import { changeControlCli } from './change-control.js';
-import { drillCli } from './drill.js';
-import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
-import { retentionCli } from './retention.js';
-import { seedCli } from './seed.js';
-import { smokeCli } from './smoke.js';
-import { maintenanceCli, uptimeCli } from './uptime.js';
+import { EXIT } from './exit.js';
+import type { CliCommand, CliIo } from './io.js';
+import { didYouMean } from './suggest.js';
 
 const HELP = `opsbot — runs the operations runbook from Slack, a schedule, or this command line
 
-Usage: opsbot <command> [options]
+Usage: opsbot <command> [options]        (opsbot <command> --help for each)
 
   serve                                   run the bot (the default)
   migrate                                 apply the bot's database migrations
@@ -37,104 +26,26 @@ Usage: opsbot <command> [options]
   uptime [env] [--json]                   availability, latency, outages, error budget (24h, 7d, 30d)
   maintenance start <env> --for 30m --reason "deploy" | end <env> | list
 
+Exit codes: 0 success, 1 failure, 2 usage or configuration error.
 Configuration comes from the environment, and from ./.env when present.`;
 
-const serve: CliCommand = async (_args, io) => {
-  let config: Config;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return EXIT.failed;
-    }
-    throw error;
-  }
-  const service = await startService(config);
-  const stop = (signal: string) => {
-    service.deps.log.info({ signal }, 'stopping');
-    // Kubernetes waits 30 s before SIGKILL: finish within 25 s whatever happens.
-    setTimeout(() => process.exit(1), 25_000).unref();
-    // 20 s for a post or job in flight; then claims and locks are handed back and connections closed.
-    void service.stop(20_000).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  return new Promise<number>(() => {});
-};
-
-const migrateCommand: CliCommand = async (_args, io) => {
-  const config = cliConfig(io);
-  if (!config) return EXIT.usage;
-  const deps = await buildDeps(config, { log: createLogger('warn') });
-  try {
-    const report = await migrate(deps.db);
-    io.out(
-      report.applied.length ? `Applied ${report.applied.join(', ')}.` : `Up to date (${report.total} migrations).`,
-    );
-    return EXIT.ok;
-  } finally {
-    await closeDeps(deps);
-  }
-};
-
-const configCommand: CliCommand = async (args, io) => {
-  if (args[0] !== 'check') {
-    io.err('Usage: opsbot config check');
-    return EXIT.usage;
-  }
-  try {
-    const config = loadConfig(io.env);
-    io.out(JSON.stringify(describeConfig(config), null, 2));
-    for (const warning of uselessnessWarnings(config)) io.err(`Warning: ${warning}`);
-    io.out('Configuration OK.');
-    return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(error.message);
-    return EXIT.failed;
-  }
-};
-
-const auditCommand: CliCommand = async (args, io) => {
-  if (args[0] !== 'verify') {
-    io.err('Usage: opsbot audit verify');
-    return EXIT.usage;
-  }
-  const config = cliConfig(io);
-  if (!config) return EXIT.usage;
-  const deps = await buildDeps(config, { log: createLogger('warn') });
-  try {
-    const report = await verifyAuditChain(deps.db);
-    io.out(`Rows walked: ${report.rowsWalked}\nHead hash: ${report.headHash}`);
-    if (report.ok) {
-      io.out('Audit chain OK.');
-      return EXIT.ok;
-    }
-    io.out(`BROKEN at row ${report.brokenAt?.seq}: ${report.brokenAt?.reason}`);
-    return EXIT.failed;
-  } finally {
-    await closeDeps(deps);
-  }
-};
-
-const COMMANDS: Record<string, CliCommand> = {
-  serve,
-  migrate: migrateCommand,
-  config: configCommand,
-  audit: auditCommand,
-  smoke: smokeCli,
-  seed: seedCli,
-  backup: (args, io) => drillCli(['backup', ...args], io),
-  drill: drillCli,
-  'access-review': accessCli,
-  retention: retentionCli,
-  'change-control': changeControlCli,
-  uptime: uptimeCli,
-  maintenance: maintenanceCli,
+const COMMANDS: Record<string, () => Promise<CliCommand>> = {
+  serve: async () => (await import('./admin.js')).serve,
+  migrate: async () => (await import('./admin.js')).migrateCommand,
+  config: async () => (await import('./admin.js')).configCommand,
+  audit: async () => (await import('./admin.js')).auditCommand,
+  smoke: async () => (await import('./smoke.js')).smokeCli,
+  seed: async () => (await import('./seed.js')).seedCli,
+  backup: async () => {
+    const { drillCli } = await import('./drill.js');
+    return (args, io) => drillCli(['backup', ...args], io);
+  },
+  drill: async () => (await import('./drill.js')).drillCli,
+  'access-review': async () => (await import('./access-review.js')).accessCli,
+  retention: async () => (await import('./retention.js')).retentionCli,
+  'change-control': async () => (await import('./change-control.js')).changeControlCli,
+  uptime: async () => (await import('./uptime.js')).uptimeCli,
+  maintenance: async () => (await import('./uptime.js')).maintenanceCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -143,12 +54,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(HELP);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err(`Unknown command \`${name}\`.\n\n${HELP}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    const what = name.startsWith('-') ? `Unknown option \`${name}\`` : `Unknown command \`${name}\``;
+    io.err(`${what}.${didYouMean(name, Object.keys(COMMANDS))}\n\n${HELP}`);
     return EXIT.usage;
   }
-  return command(args, io);
+  return (await load())(args, io);
 }
 
 // Through the npm bin symlink too: compare real paths.
@@ -166,7 +78,7 @@ if (isEntryPoint) {
     },
     (error: unknown) => {
       io.err(`opsbot failed: ${(error as Error).message}`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failed;
     },
   );
 }

@@ -46,6 +46,14 @@ const PLACEHOLDERS: Record<string, string> = {
   OPSBOT_ADMINS: 'U0123ADMIN',
 };
 
+/**
+ * Our schema messages read "is not …" after the value; zod's own defaults ("Invalid input: expected …") are not
+ * written for the person at the keyboard, so one that slips through becomes plain words.
+ */
+function plainMessage(message: string | undefined): string {
+  return message && /^[a-z]/.test(message) ? message : 'is not a valid value';
+}
+
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
 export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   const problems: string[] = [];
@@ -64,7 +72,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     if (parsed.success) return parsed.data;
     const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? MASK : maskUrl(raw);
     problems.push(
-      `${name}: \`${shown}\` ${parsed.error.issues[0]?.message ?? 'is not valid'}. Example: ${name}=${example}`,
+      `${name}: \`${shown}\` ${plainMessage(parsed.error.issues[0]?.message)}. Example: ${name}=${example}`,
     );
     return undefined;
   }

@@ -20,7 +20,7 @@ export interface Deps {
   /** Undefined when GITHUB_TOKEN or GITHUB_ORG is not set. */
   github: Octokit | undefined;
   mail: Mailer;
-  /** The bot's own state: query + transaction, over pg or the embedded PGlite. */
+  /** The bot's own state: query + transaction, over pg: DATABASE_URL, or the embedded PostgreSQL. */
   db: Db;
   /** Locks, rate limits, replay guard, cron election: Redis, or in-process for a single replica. */
   coord: Coord;

@@ -1,5 +1,5 @@
 // pino JSON logs: secret-named fields are redacted at any depth, and every string logged (message, field, error) has
-// URL passwords and token-shaped text masked.
+// URL passwords and token-shaped text masked. Written to stderr: stdout belongs to what a command answers.
 import { type Logger, pino } from 'pino';
 import { maskDeep, maskSecrets } from './redact.js';
 
@@ -48,6 +48,7 @@ export function createLogger(
         }),
       },
     },
-    destination,
+    // stderr by default: stdout is for what a command answers (JSON reports, audit verify), never log lines.
+    destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }

@@ -1,4 +1,4 @@
-// The bot's database interface: one small surface (query, transaction) over pg and the embedded PGlite.
+// The bot's database interface: one small surface (query, transaction) over pg, on DATABASE_URL or embedded.
 export type Row = Record<string, unknown>;
 
 export interface Db {

@@ -5,13 +5,24 @@ import type { Db } from './db.js';
 // int8 and numeric come back as strings by default; counts in opsbot fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function postgresDb(url: string, max = 10): Db & { pool: pg.Pool } {
+export interface PostgresOptions {
+  kind?: Db['kind'];
+  applicationName?: string;
+}
+
+export function postgresDb(url: string, max = 10, options: PostgresOptions = {}): Db & { pool: pg.Pool } {
+  const { kind = 'postgres', applicationName = 'opsbot' } = options;
   // An unreachable host fails in 15 s with a clear error instead of waiting out the OS's TCP timeout.
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'opsbot', connectionTimeoutMillis: 15_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis: 15_000,
+  });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const onClient = (client: pg.PoolClient | pg.Pool): Db => ({
-    kind: 'postgres',
+    kind,
     async query<T>(sql: string, params: readonly unknown[] = []) {
       return (await client.query(sql, params as unknown[])).rows as T[];
     },
@@ -19,7 +30,7 @@ export function postgresDb(url: string, max = 10): Db & { pool: pg.Pool } {
     close: async () => {},
   });
   return {
-    kind: 'postgres',
+    kind,
     pool,
     query: (sql, params) => onClient(pool).query(sql, params),
     async transaction(fn) {

@@ -1,7 +1,14 @@
 // Which database a backup or drill of an environment reads, and on which server its drill database is created.
 import type { Config, Environment } from '../config.js';
+import { embeddedLocation } from '../store/embedded-location.js';
 
 export const OPSBOT_ENV = 'opsbot';
+
+/** The bot's own database: DATABASE_URL, or the embedded server's socket URL; none for a throwaway memory:// one. */
+export function ownDatabaseUrl(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string | undefined {
+  if (config.databaseUrl) return config.databaseUrl;
+  return config.dataDir.startsWith('memory://') ? undefined : embeddedLocation(config.dataDir).url;
+}
 
 export interface DrillTarget {
   name: string;
@@ -21,17 +28,21 @@ export function drillableNames(config: Pick<Config, 'environments'>): string[] {
 }
 
 /** The target named name, or a problem that says what to set; pure, so listeners may call it before ack(). */
-export function resolveTarget(name: string, config: Pick<Config, 'environments' | 'databaseUrl'>): TargetResult {
+export function resolveTarget(
+  name: string,
+  config: Pick<Config, 'environments' | 'databaseUrl' | 'dataDir'>,
+): TargetResult {
   if (name === OPSBOT_ENV) {
-    if (!config.databaseUrl) {
+    const url = ownDatabaseUrl(config);
+    if (!url) {
       return {
         ok: false,
         problem:
-          "The bot's own state is embedded (DATABASE_URL is not set): pg_dump cannot dump the embedded database, so " +
-          '`opsbot` cannot be backed up or drilled. Set DATABASE_URL to a PostgreSQL database to include it.',
+          "The bot's own state is a throwaway in-memory database (DATA_DIR=memory://): there is nothing to back up. " +
+          'Set DATA_DIR to a folder, or DATABASE_URL to a PostgreSQL database.',
       };
     }
-    return { ok: true, target: { name, url: config.databaseUrl, urlVar: 'DATABASE_URL' } };
+    return { ok: true, target: { name, url, urlVar: config.databaseUrl ? 'DATABASE_URL' : 'DATA_DIR' } };
   }
   const environment = config.environments.find((e) => e.name === name);
   if (!environment) {
@@ -72,10 +83,10 @@ export function drillServerFor(target: DrillTarget, config: Pick<Config, 'drill'
 /** The server a stored label names today; undefined when the configuration no longer has it. */
 export function drillServerByLabel(
   label: string,
-  config: Pick<Config, 'drill' | 'databaseUrl' | 'environments'>,
+  config: Pick<Config, 'drill' | 'databaseUrl' | 'environments' | 'dataDir'>,
 ): string | undefined {
   if (label === 'drill') return config.drill.databaseUrl;
-  if (label === OPSBOT_ENV) return config.databaseUrl;
+  if (label === OPSBOT_ENV) return ownDatabaseUrl(config);
   return config.environments.find((e) => e.name === label)?.databaseUrl;
 }
 
@@ -89,6 +100,7 @@ export function databaseUrlOn(url: string, database: string): string {
 /** host:port/database, to tell whether two URLs name the same database. */
 export function databaseIdentity(url: string): string {
   const parsed = new URL(url);
-  const host = parsed.hostname === 'localhost' ? '127.0.0.1' : parsed.hostname;
+  // A Unix socket folder in ?host= (the embedded server) names the server, not the localhost in front of it.
+  const host = parsed.searchParams.get('host') || (parsed.hostname === 'localhost' ? '127.0.0.1' : parsed.hostname);
   return `${host}:${parsed.port || '5432'}/${decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username)}`;
 }

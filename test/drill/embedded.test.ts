@@ -1,9 +1,9 @@
-// On embedded state (no DATABASE_URL) the bot's own database cannot be dumped: /drill says so, and what to set.
+// On throwaway in-memory state (DATA_DIR=memory://) the bot's own database is not backed up: /drill says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../support/bot.js';
 import { OPERATOR } from './helpers.js';
 
-describe('/drill on embedded state', () => {
+describe('/drill on in-memory embedded state', () => {
   let bot: Bot;
   beforeAll(async () => {
     bot = await startBot({
@@ -12,13 +12,11 @@ describe('/drill on embedded state', () => {
   });
   afterAll(() => bot?.stop());
 
-  it("says pg_dump cannot dump the embedded database when asked to drill the bot's own state", async () => {
+  it("says there is nothing to back up when asked to drill the bot's own in-memory state", async () => {
     const answer = await bot.slash('/drill', 'restore opsbot', { user: OPERATOR });
     expect(answer.status).toBe(200);
-    expect(answer.body.text).toContain(
-      "The bot's own state is embedded (DATABASE_URL is not set): pg_dump cannot dump the embedded database",
-    );
-    expect(answer.body.text).toContain('Set DATABASE_URL to a PostgreSQL database to include it.');
+    expect(answer.body.text).toContain("The bot's own state is a throwaway in-memory database (DATA_DIR=memory://)");
+    expect(answer.body.text).toContain('Set DATA_DIR to a folder, or DATABASE_URL to a PostgreSQL database.');
   });
 
   it('names the variable to set when the environment has no database', async () => {

@@ -166,11 +166,11 @@ exit 1
     expect(await state.query('select name from drill_databases where run_id = $1', [run!.id])).toEqual([]);
   });
 
-  it("refuses the bot's own embedded state: pg_dump cannot dump it (exit 2)", async () => {
+  it("refuses the bot's own state when it is a throwaway in-memory database: nothing to back up (exit 2)", async () => {
     const result = await runOpsbot(['drill', 'restore', 'opsbot'], { ENVIRONMENTS: 'staging', DATA_DIR: 'memory://' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "The bot's own state is embedded (DATABASE_URL is not set): pg_dump cannot dump the embedded database",
+      "The bot's own state is a throwaway in-memory database (DATA_DIR=memory://): there is nothing to back up.",
     );
   });
 

@@ -23,9 +23,9 @@ describe('the opsbot process', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('exits 1 without Slack variables, naming each missing one, with no stack trace', async () => {
+  it('exits 2 without Slack variables, naming each missing one, with no stack trace', async () => {
     const { code, stderr } = await runOpsbot(['serve'], {});
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('SLACK_BOT_TOKEN: is not set');
     expect(stderr).toContain('SLACK_SIGNING_SECRET: is not set');
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -40,7 +40,7 @@ describe('the opsbot process', () => {
       SCHEDULE_SMOKE: 'every day',
       STAGING_BASE_URL: 'staging.example.com',
     });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     for (const variable of [
       'SLACK_BOT_TOKEN',
       'PORT',
@@ -68,12 +68,12 @@ describe('the opsbot process', () => {
         status: 'ready',
         checks: { database: 'ok', redis: 'local', migrations: 'ok' },
       });
-      expect(proc.stdout()).toContain('only one replica');
+      expect(proc.stderr()).toContain('only one replica');
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
     }
-    expect(proc.stdout()).toContain('opsbot stopped');
-    expect(proc.stdout()).not.toContain(TEST_BOT_TOKEN);
+    expect(proc.stderr()).toContain('opsbot stopped');
+    expect(proc.stderr()).not.toContain(TEST_BOT_TOKEN);
   });
 
   it('prints the configuration with every secret masked', async () => {

@@ -62,7 +62,7 @@ describeWithPostgres('two replicas', () => {
       }
       const applied = await database.query<{ name: string }>('select name from schema_migrations order by name');
       expect(applied.map((r) => r.name)).toEqual(migrationNames());
-      expect(replicas.filter((p) => p.stdout().includes('migrations applied'))).toHaveLength(1);
+      expect(replicas.filter((p) => p.stderr().includes('migrations applied'))).toHaveLength(1);
     });
 
     it('runs a job scheduled every 2 seconds once per fire across both', async () => {
