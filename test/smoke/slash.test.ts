@@ -14,7 +14,8 @@ describe('/smoke', () => {
     notjson: {
       path: '/healthz',
       route: { body: '<html><body>Bad gateway</body></html>' },
-      reason: 'not JSON: <html><body>Bad gateway</body></html>',
+      // As Slack shows it: the body's markup escaped, so it can't format, mention or link.
+      reason: 'not JSON: &lt;html&gt;&lt;body&gt;Bad gateway&lt;/body&gt;&lt;/html&gt;',
     },
     nostatus: { path: '/healthz', route: { json: { uptime_seconds: 3 } }, reason: 'no `status` field' },
     dbdown: {
