@@ -14,6 +14,7 @@ import * as alert from '../../src/render/blocks/alert.js';
 import * as drill from '../../src/render/blocks/drill.js';
 import * as help from '../../src/render/blocks/help.js';
 import * as posture from '../../src/render/blocks/posture.js';
+import * as retention from '../../src/render/blocks/retention.js';
 import * as seed from '../../src/render/blocks/seed.js';
 import * as smoke from '../../src/render/blocks/smoke.js';
 import { HOSTILE, slackProblems } from '../support/hostile.js';
@@ -121,6 +122,21 @@ const postureReport = {
   checkedAt: at,
   withoutTwoFactor: HOSTILE.map((login) => ({ login, kind: 'member' })),
 } as never;
+const retentionReport = {
+  id: 'rr_1',
+  takenAt: at,
+  policies: HOSTILE.map((h, i) => ({
+    policy: `p${i}`,
+    kind: 'table',
+    where: 'staging',
+    days: 30,
+    cutoff: at,
+    deleteAllowed: true,
+    lines: [{ what: h, rows: 3, oldest: h, bytes: 10, samples: [h] }],
+    statements: [h],
+    ...(i % 2 ? { error: h } : {}),
+  })),
+} as never;
 const row = (o: AlertObservation): AlertRow => ({
   id: '1',
   key: o.key,
@@ -224,6 +240,27 @@ const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
   approveModal: () => ({ blocks: accessModals.approveModal(review, '{"c":"C1"}').blocks }),
   postureAlert: () => alertOf({ key: 'posture', failing: true, ...posture.postureAlert(postureReport, 'r_1') }),
   postureScopeMessage: () => posture.postureScopeMessage(postureReport, 'r_1'),
+  retentionReportMessage: () => retention.retentionReportMessage(retentionReport, 'r_1'),
+  retentionLatestText: () => msg(retention.retentionLatestText(retentionReport)),
+  deletionResultMessage: () =>
+    retention.deletionResultMessage({
+      deletionId: 'rd_1',
+      reportId: 'rr_1',
+      requestedBy: 'U1',
+      approvedBy: 'U2',
+      status: 'failed',
+      policies: HOSTILE.map((h) => ({
+        policy: 'p',
+        deleted: [{ what: h, rows: 1 }],
+        before: 1,
+        after: 0,
+        batches: 1,
+        stoppedBy: h,
+      })),
+      startedAt: at,
+      finishedAt: at,
+      durationMs: 1,
+    }),
 };
 /** Exports that take no foreign text (titles from configuration, usage, kit helpers) or are covered through another. */
 const OPSBOT_TEXT_ONLY = new Set([
@@ -241,8 +278,24 @@ const OPSBOT_TEXT_ONLY = new Set([
   'alertStateLine',
   'alertReminderText',
   'alertResolvedText',
+  'retentionUsage',
+  // Ids opsbot made and Slack user ids only.
+  'deletionRequestMessage',
+  'deletionProgressMessage',
 ]);
-const MODULES = { backupAlerts, smokeAlerts, access, accessModals, alert, drill, help, posture, seed, smoke };
+const MODULES = {
+  backupAlerts,
+  smokeAlerts,
+  access,
+  accessModals,
+  alert,
+  drill,
+  help,
+  posture,
+  retention,
+  seed,
+  smoke,
+};
 
 describe('every Slack renderer with the hostile corpus', () => {
   it('has a hostile fixture for each exported renderer', () => {

@@ -7,7 +7,8 @@ import type {
   RetentionDeletionReport,
   RetentionReport,
 } from '../../retention/report.js';
-import { actions, button, context, fitMessage, header, type SlackMessage, section, sections } from './kit.js';
+import { mrkdwnCode, mrkdwnInline } from '../escape.js';
+import { actions, button, context, fitMessage, fitText, header, type SlackMessage, section, sections } from './kit.js';
 
 export const retentionIds = {
   request: 'retention.request',
@@ -15,17 +16,15 @@ export const retentionIds = {
   stop: 'retention.stop',
 } as const;
 
-/** Text opsbot did not write (sample keys, error text) shown as itself: no mention, link or formatting. */
-const plain = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const n = (count: number) => count.toLocaleString('en-US');
 const totalRows = (count: PolicyCount) => count.lines.reduce((sum, line) => sum + line.rows, 0);
 
 function policyLine(p: PolicyCount): string {
-  if (p.error) return `⚠️ *${p.policy}*: not counted: ${plain(p.error)}`;
+  if (p.error) return `⚠️ *${p.policy}*: not counted: ${mrkdwnInline(p.error)}`;
   const lines = p.lines.map(
     (l) =>
-      `\`${plain(l.what)}\` ${n(l.rows)} ${p.kind === 'table' ? 'rows' : 'files'}, ${formatBytes(l.bytes)}` +
-      `${l.oldest ? `, oldest ${plain(l.oldest.slice(0, 10))}` : ''}`,
+      `${mrkdwnCode(l.what)} ${n(l.rows)} ${p.kind === 'table' ? 'rows' : 'files'}, ${formatBytes(l.bytes)}` +
+      `${l.oldest ? `, oldest ${mrkdwnInline(l.oldest.slice(0, 10))}` : ''}`,
   );
   const allowed = p.deleteAllowed ? '' : ' · _deletion not allowed by the policy_';
   return `*${p.policy}* (${p.days} days, before ${p.cutoff.slice(0, 10)}): ${lines.join('; ')}${allowed}`;
@@ -83,8 +82,8 @@ export function deletionResultMessage(result: RetentionDeletionReport): SlackMes
   const text = `${icon} Deletion ${result.status}: requested by <@${result.requestedBy}>, approved by <@${result.approvedBy}>`;
   const lines = result.policies.map(
     (p) =>
-      `*${p.policy}*: ${p.deleted.map((d) => `${n(d.rows)} from \`${plain(d.what)}\``).join(', ') || 'nothing'} ` +
-      `(${p.batches} batches; past retention ${n(p.before)} → ${n(p.after)})${p.stoppedBy ? ` — stopped: ${plain(p.stoppedBy)}` : ''}`,
+      `*${p.policy}*: ${p.deleted.map((d) => `${n(d.rows)} from ${mrkdwnCode(d.what)}`).join(', ') || 'nothing'} ` +
+      `(${p.batches} batches; past retention ${n(p.before)} → ${n(p.after)})${p.stoppedBy ? ` — stopped: ${mrkdwnInline(p.stoppedBy)}` : ''}`,
   );
   return {
     text,
