@@ -97,10 +97,11 @@ export function deletionResultMessage(result: RetentionDeletionReport): SlackMes
 
 export function retentionLatestText(report: RetentionReport | undefined): string {
   if (!report) return 'No retention report yet. `/retention run` counts what is past retention (nothing is deleted).';
-  return [
-    `*Retention report ${report.takenAt.slice(0, 10)}* (\`${report.id}\`)`,
-    ...report.policies.map(policyLine),
-  ].join('\n');
+  return fitText(
+    [`*Retention report ${report.takenAt.slice(0, 10)}* (\`${report.id}\`)`, ...report.policies.map(policyLine)].join(
+      '\n',
+    ),
+  );
 }
 
 export function retentionUsage(problem?: string): string {
