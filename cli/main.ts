@@ -9,6 +9,7 @@ import { verifyAuditChain } from '../src/store/audit.js';
 import { migrate } from '../src/store/migrate.js';
 import { buildDeps, closeDeps } from '../src/wiring.js';
 import { accessCli } from './access-review.js';
+import { approvalCli } from './approval.js';
 import { drillCli } from './drill.js';
 import { type CliCommand, type CliIo, cliConfig, EXIT } from './io.js';
 import { retentionCli } from './retention.js';
@@ -29,6 +30,7 @@ Usage: opsbot <command> [options]
   drill restore [env] [--json]            restore drill; drill evidence <YYYY-Qn> [--out DIR]
   access-review run|latest|evidence <YYYY-Qn> [--out DIR] [--json]
   retention report [--json] | delete --report <id>   data past retention; delete after a second approval
+  approval request|notify|evidence        deploy approvals in Slack (see opsbot approval --help)
 
 Configuration comes from the environment, and from ./.env when present.`;
 
@@ -122,6 +124,7 @@ const COMMANDS: Record<string, CliCommand> = {
   drill: drillCli,
   'access-review': accessCli,
   retention: retentionCli,
+  approval: approvalCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { registerAccessReview } from './access-review.js';
 import { registerAlerts } from './alerts.js';
+import { registerApprovals } from './approvals.js';
 import { registerDrill } from './drill.js';
 import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
@@ -15,4 +16,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerAccessReview(app, deps);
   registerAlerts(app, deps);
   registerRetention(app, deps);
+  registerApprovals(app, deps);
 }

@@ -3,6 +3,7 @@
 import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
+import { approvalsExpiryJob } from './approvals-expiry.js';
 import { backupJob } from './backup.js';
 import { drillJob } from './drill.js';
 import { janitorJob } from './janitor.js';
@@ -19,4 +20,5 @@ export const jobs: Job[] = [
   backupJob,
   drillJob,
   retentionJob,
+  approvalsExpiryJob,
 ];

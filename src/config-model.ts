@@ -57,6 +57,23 @@ export interface Config {
   scheduleTz: string;
   smoke: { timeoutMs: number; retries: number; requireHeaders: boolean; perMinute: number };
   runs: { staleSeconds: number };
+  approvals: {
+    /** SLACK_DEPLOY_CHANNEL: where requests are posted. */
+    channel?: string;
+    required: number;
+    /** Environment name -> Slack user ids or user-group handles (N_APPROVERS). */
+    approvers: Record<string, string[]>;
+    notifyDm: boolean;
+    /** GitHub login (lower-cased) -> Slack user id (GITHUB_USER_MAP). */
+    githubUsers: Record<string, string>;
+    defaultTimeoutMinutes: number;
+  };
+  /** OPSBOT_API_TOKENS: bearer tokens of the HTTP API, by name; perMinute per token. */
+  api: { tokens: { name: string; token: string }[]; perMinute: number };
+  /** The GitHub App behind the deployment protection rule. */
+  githubApp: { appId?: string; privateKey?: string; webhookSecret?: string };
+  /** OPSBOT_URL + OPSBOT_API_TOKEN: the CLI talks to a running bot instead of the database and Slack. */
+  remote: { url?: string; token?: string };
   retention: RetentionConfig;
 }
 
@@ -131,5 +148,12 @@ export function describeConfig(config: Config): unknown {
     access: { ...config.access, databaseUrl: config.access.databaseUrl && maskUrl(config.access.databaseUrl) },
     github: { ...config.github, token: secret(config.github.token) },
     smtp: { ...config.smtp, password: secret(config.smtp.password) },
+    api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, token: MASK })) },
+    githubApp: {
+      appId: config.githubApp.appId,
+      privateKey: secret(config.githubApp.privateKey),
+      webhookSecret: secret(config.githubApp.webhookSecret),
+    },
+    remote: { url: config.remote.url, token: secret(config.remote.token) },
   });
 }

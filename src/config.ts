@@ -130,6 +130,26 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     return [];
   });
 
+  const pairs = (variable: string, example: string, valid: (key: string, value: string) => boolean) =>
+    (env[variable] ? list(env[variable]) : []).flatMap((pair) => {
+      const at = pair.indexOf('=');
+      const [key, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      if (at > 0 && valid(key, value)) return [[key, value] as const];
+      const shown = /TOKEN/.test(variable) ? `${key || '?'}=${MASK}` : pair;
+      problems.push(`${variable}: \`${shown}\` is not name=value. Example: ${variable}=${example}`);
+      return [];
+    });
+  const apiTokens = pairs('OPSBOT_API_TOKENS', 'ci=long-random-token', (_k, v) => v.length >= 16).map(
+    ([name, token]) => ({ name, token }),
+  );
+  const githubUsers = Object.fromEntries(
+    pairs('GITHUB_USER_MAP', 'octocat=U0123ABCD', (_k, v) => /^[UW][A-Z0-9]+$/.test(v)).map(([k, v]) => [
+      k.toLowerCase(),
+      v,
+    ]),
+  );
+  const approvers = Object.fromEntries(environments.map((e) => [e.name, list(env[`${envVar(e.name)}_APPROVERS`])]));
+
   const config: Config = {
     slack: {
       botToken: botToken ?? '',
@@ -207,7 +227,30 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
     retention: readRetention(env, names, problems),
+    approvals: {
+      channel: env.SLACK_DEPLOY_CHANNEL || undefined,
+      required: read('APPROVALS_REQUIRED', count(1).max(10, 'must be at most 10'), '2', '2') ?? 2,
+      approvers,
+      notifyDm: read('APPROVALS_NOTIFY_DM', flag, 'true', 'false') ?? false,
+      githubUsers,
+      defaultTimeoutMinutes: read('APPROVALS_TIMEOUT_MINUTES', count(1), '60', '60') ?? 60,
+    },
+    api: { tokens: apiTokens, perMinute: read('OPSBOT_API_RATE_PER_MIN', count(1), '60', '60') ?? 60 },
+    githubApp: {
+      appId: read('GITHUB_APP_ID', text.regex(/^\d+$/, 'is not a number'), '123456'),
+      // Kubernetes secrets and .env files often carry the PEM with literal \n.
+      privateKey: env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined,
+      webhookSecret: env.GITHUB_WEBHOOK_SECRET || undefined,
+    },
+    remote: {
+      url: read('OPSBOT_URL', httpUrl, 'https://opsbot.example.com'),
+      token: env.OPSBOT_API_TOKEN || undefined,
+    },
   };
+  if (config.githubApp.appId && !config.githubApp.privateKey)
+    problems.push(
+      'GITHUB_APP_PRIVATE_KEY: is not set but GITHUB_APP_ID is. Example: GITHUB_APP_PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----…"',
+    );
   if (config.smtp.user && !config.smtp.password)
     problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,10 +1,12 @@
 // Composition root: config -> wiring (Deps) -> Slack app, commands, jobs -> HTTP server. Also the graceful stop.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
 import type { Config } from './config.js';
 import type { Deps, Job } from './deps.js';
+import { approvalApiRoutes } from './http/api-approvals.js';
+import { githubEventRoutes } from './http/api-github.js';
 import { healthRoutes } from './http/routes.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
@@ -37,13 +39,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const startedAt = Date.now();
   const deps = await buildDeps(config, options);
   let stopping = false;
-  const routes = healthRoutes({
+  const health = healthRoutes({
     db: deps.db,
     coord: deps.coord,
     metrics: deps.metrics,
     startedAt,
     isStopping: () => stopping,
   });
+  const [api, github] = [approvalApiRoutes(deps), githubEventRoutes(deps)];
+  const routes = async (req: IncomingMessage, res: ServerResponse) =>
+    (await health(req, res)) || (await api(req, res)) || github(req, res);
   const socketMode = Boolean(config.slack.appToken);
   const socketReceiver = socketMode
     ? new SocketModeReceiver({
