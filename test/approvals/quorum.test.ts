@@ -26,7 +26,7 @@ describeWithPostgres('two distinct approvers gate a production deploy', () => {
     bot = await startApprovalsBot({ APPROVALS_NOTIFY_DM: 'true' });
     cli = spawnRemote(bot, requestArgs(['--wait', '--timeout', '30m']));
     id = await postedRequest(bot);
-  }, 30_000);
+  }, 90_000);
   afterAll(async () => {
     await cli?.stop();
     await bot?.stop();
