@@ -38,7 +38,7 @@ const SCOPE_OF: Record<string, string | undefined> = {
 
 describe('manifest.yml', () => {
   it('declares exactly the commands registered in code', () => {
-    expect(declared).toEqual(['/access-review', '/drill', '/retention', '/seed', '/smoke']);
+    expect(declared).toEqual(['/access-review', '/approvals', '/drill', '/retention', '/seed', '/smoke']);
     expect(registered).toEqual(declared);
   });
 
