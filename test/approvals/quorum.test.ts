@@ -25,7 +25,8 @@ describeWithPostgres('two distinct approvers gate a production deploy', () => {
   beforeAll(async () => {
     bot = await startApprovalsBot({ APPROVALS_NOTIFY_DM: 'true' });
     cli = spawnRemote(bot, requestArgs(['--wait', '--timeout', '30m']));
-    id = await postedRequest(bot);
+    // A real process: its start (tsx) takes tens of seconds on a loaded machine.
+    id = await postedRequest(bot, 1, 80_000);
   }, 90_000);
   afterAll(async () => {
     await cli?.stop();
