@@ -25,6 +25,7 @@ Usage: opsbot <command> [options]        (opsbot <command> --help for each)
   change-control run|latest|evidence <YYYY-Qn> [--out DIR]   the weekly digest and the quarter's evidence
   uptime [env] [--json]                   availability, latency, outages, error budget (24h, 7d, 30d)
   maintenance start <env> --for 30m --reason "deploy" | end <env> | list
+  approval request|notify|evidence        deploy approvals in Slack (see opsbot approval --help)
 
 Exit codes: 0 success, 1 failure, 2 usage or configuration error.
 Configuration comes from the environment, and from ./.env when present.`;
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   'change-control': async () => (await import('./change-control.js')).changeControlCli,
   uptime: async () => (await import('./uptime.js')).uptimeCli,
   maintenance: async () => (await import('./uptime.js')).maintenanceCli,
+  approval: async () => (await import('./approval.js')).approvalCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { registerAccessReview } from './access-review.js';
 import { registerAlerts } from './alerts.js';
+import { registerApprovals } from './approvals.js';
 import { registerChangeControl } from './change-control.js';
 import { registerDrill } from './drill.js';
 import { registerRetention } from './retention.js';
@@ -19,4 +20,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerRetention(app, deps);
   registerChangeControl(app, deps);
   registerUptime(app, deps);
+  registerApprovals(app, deps);
 }

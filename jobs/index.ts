@@ -3,6 +3,7 @@
 import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
+import { approvalsExpiryJob } from './approvals-expiry.js';
 import { backupJob } from './backup.js';
 import { changeControlJob } from './change-control.js';
 import { drillJob } from './drill.js';
@@ -23,4 +24,5 @@ export const jobs: Job[] = [
   retentionJob,
   changeControlJob,
   uptimeJob,
+  approvalsExpiryJob,
 ];

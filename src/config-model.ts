@@ -74,6 +74,23 @@ export interface Config {
   scheduleTz: string;
   smoke: { timeoutMs: number; retries: number; retryDelayMs: number; requireHeaders: boolean; perMinute: number };
   runs: { staleSeconds: number };
+  approvals: {
+    /** SLACK_DEPLOY_CHANNEL: where requests are posted. */
+    channel?: string;
+    required: number;
+    /** Environment name -> Slack user ids or user-group handles (N_APPROVERS). */
+    approvers: Record<string, string[]>;
+    notifyDm: boolean;
+    /** GitHub login (lower-cased) -> Slack user id (GITHUB_USER_MAP). */
+    githubUsers: Record<string, string>;
+    defaultTimeoutMinutes: number;
+  };
+  /** OPSBOT_API_TOKENS: bearer tokens of the HTTP API, by name; perMinute per token. */
+  api: { tokens: { name: string; token: string }[]; perMinute: number };
+  /** The GitHub App behind the deployment protection rule. */
+  githubApp: { appId?: string; privateKey?: string; webhookSecret?: string };
+  /** OPSBOT_URL + OPSBOT_API_TOKEN: the CLI talks to a running bot instead of the database and Slack. */
+  remote: { url?: string; token?: string };
   retention: RetentionConfig;
   /** sloAvailability in percent (99.9); maintenanceMaxMs caps a window; paths are judged by a 2xx alone. */
   uptime: {
@@ -166,5 +183,12 @@ export function describeConfig(config: Config): unknown {
     github: { ...config.github, token: secret(config.github.token) },
     smtp: { ...config.smtp, password: secret(config.smtp.password) },
     statusPage: { ...config.statusPage, token: secret(config.statusPage.token) },
+    api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, token: MASK })) },
+    githubApp: {
+      appId: config.githubApp.appId,
+      privateKey: secret(config.githubApp.privateKey),
+      webhookSecret: secret(config.githubApp.webhookSecret),
+    },
+    remote: { url: config.remote.url, token: secret(config.remote.token) },
   });
 }

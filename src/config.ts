@@ -182,6 +182,19 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
         `GITHUB_USER_MAP: \`${pair}\` is not login=SlackUserId. Example: GITHUB_USER_MAP=octocat=U0123ABCD,hubot=U0456EFGH`,
       );
   }
+  const pairs = (variable: string, example: string, valid: (key: string, value: string) => boolean) =>
+    (env[variable] ? list(env[variable]) : []).flatMap((pair) => {
+      const at = pair.indexOf('=');
+      const [key, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      if (at > 0 && valid(key, value)) return [[key, value] as const];
+      const shown = /TOKEN/.test(variable) ? `${key || '?'}=${MASK}` : pair;
+      problems.push(`${variable}: \`${shown}\` is not name=value. Example: ${variable}=${example}`);
+      return [];
+    });
+  const apiTokens = pairs('OPSBOT_API_TOKENS', 'ci=long-random-token', (_k, v) => v.length >= 16).map(
+    ([name, token]) => ({ name, token }),
+  );
+  const approvers = Object.fromEntries(environments.map((e) => [e.name, list(env[`${envVar(e.name)}_APPROVERS`])]));
 
   const config: Config = {
     slack: {
@@ -314,7 +327,31 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       enabled: read('STATUS_PAGE', flag, 'true', 'false') ?? false,
       token: env.STATUS_PAGE_TOKEN || undefined,
     },
+    approvals: {
+      channel: env.SLACK_DEPLOY_CHANNEL || undefined,
+      required: read('APPROVALS_REQUIRED', count(1).max(10, 'must be at most 10'), '2', '2') ?? 2,
+      approvers,
+      notifyDm: read('APPROVALS_NOTIFY_DM', flag, 'true', 'false') ?? false,
+      // GITHUB_USER_MAP, shared with change control: a requester is never counted among their own approvers.
+      githubUsers: userMap,
+      defaultTimeoutMinutes: read('APPROVALS_TIMEOUT_MINUTES', count(1), '60', '60') ?? 60,
+    },
+    api: { tokens: apiTokens, perMinute: read('OPSBOT_API_RATE_PER_MIN', count(1), '60', '60') ?? 60 },
+    githubApp: {
+      appId: read('GITHUB_APP_ID', text.regex(/^\d+$/, 'is not a number'), '123456'),
+      // Kubernetes secrets and .env files often carry the PEM with literal \n.
+      privateKey: env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined,
+      webhookSecret: env.GITHUB_WEBHOOK_SECRET || undefined,
+    },
+    remote: {
+      url: read('OPSBOT_URL', httpUrl, 'https://opsbot.example.com'),
+      token: env.OPSBOT_API_TOKEN || undefined,
+    },
   };
+  if (config.githubApp.appId && !config.githubApp.privateKey)
+    problems.push(
+      'GITHUB_APP_PRIVATE_KEY: is not set but GITHUB_APP_ID is. Example: GITHUB_APP_PRIVATE_KEY="-----BEGIN RSA PRIVATE KEY-----…"',
+    );
   if (config.smtp.user && !config.smtp.password)
     problems.push('SMTP_PASSWORD: is not set but SMTP_USER is. Example: SMTP_PASSWORD=app-password');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,6 +3,7 @@ import type { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Coord } from './coord/coord.js';
+import type { GithubApp } from './github/app.js';
 import type { Metrics } from './http/metrics.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Roles } from './roles.js';
@@ -19,6 +20,8 @@ export interface Deps {
   fetch: typeof fetch;
   /** Undefined when GITHUB_TOKEN or GITHUB_ORG is not set. */
   github: Octokit | undefined;
+  /** The GitHub App answering deployment protection rules; undefined without GITHUB_APP_ID. */
+  githubApp: GithubApp | undefined;
   mail: Mailer;
   /** The bot's own state: query + transaction, over pg: DATABASE_URL, or the embedded PostgreSQL. */
   db: Db;

@@ -7,6 +7,8 @@ import { releaseClaims } from './alerts/outbox.js';
 import type { Config } from './config.js';
 import { uselessnessWarnings } from './config-warnings.js';
 import type { Deps, Job } from './deps.js';
+import { approvalApiRoutes } from './http/api-approvals.js';
+import { githubEventRoutes } from './http/api-github.js';
 import { healthRoutes } from './http/routes.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
@@ -51,7 +53,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     isStopping: () => stopping,
   });
   const status = statusPageRoute(deps);
-  const routes = async (req: IncomingMessage, res: ServerResponse) => (await health(req, res)) || status(req, res);
+  const [api, github] = [approvalApiRoutes(deps), githubEventRoutes(deps)];
+  const routes = async (req: IncomingMessage, res: ServerResponse) =>
+    (await health(req, res)) || (await status(req, res)) || (await api(req, res)) || github(req, res);
   const socketMode = Boolean(config.slack.appToken);
   const socketReceiver = socketMode
     ? new SocketModeReceiver({

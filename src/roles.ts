@@ -14,6 +14,8 @@ export interface Roles {
    * for the rest). For help text before ack(), where Slack's 3 s leave no time for the directory.
    */
   rolesKnownNow(user: string): Role[];
+  /** Whether user is listed in entries (user ids or user-group handles, as in the role variables). */
+  listed(user: string, entries: readonly string[]): Promise<boolean>;
   /** Looks up every configured user group now (at start), so rolesKnownNow knows their members. */
   refresh(): Promise<void>;
 }
@@ -31,7 +33,7 @@ export function createRoles(config: Config['roles'], groups: GroupDirectory, now
     cache.set(group, { members, at: now() });
     return members;
   }
-  async function listed(user: string, entries: string[]): Promise<boolean> {
+  async function listed(user: string, entries: readonly string[]): Promise<boolean> {
     if (entries.includes(user)) return true;
     for (const group of entries.filter((entry) => !isUserId(entry))) {
       if ((await membersOf(group)).includes(user)) return true;
@@ -61,6 +63,7 @@ export function createRoles(config: Config['roles'], groups: GroupDirectory, now
       const held = await Promise.all(all.map((role) => roles.has(user, role)));
       return all.filter((_, i) => held[i]);
     },
+    listed,
     async refresh() {
       const groups = [...config.admins, ...config.operators, ...config.reviewers].filter((entry) => !isUserId(entry));
       await Promise.all([...new Set(groups)].map((group) => membersOf(group)));

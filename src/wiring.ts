@@ -8,6 +8,7 @@ import { localCoord } from './coord/local.js';
 import { postgresCoord } from './coord/postgres.js';
 import { redisCoord } from './coord/redis.js';
 import type { Deps } from './deps.js';
+import { createGithubApp } from './github/app.js';
 import { createGithub } from './github/client.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './log.js';
@@ -44,6 +45,10 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     config.slack.appToken,
     config.github.token,
     config.smtp.password,
+    config.githubApp.privateKey,
+    config.githubApp.webhookSecret,
+    config.remote.token,
+    ...config.api.tokens.map((t) => t.token),
   ];
   const log =
     options.log ??
@@ -87,6 +92,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     chat,
     fetch: options.fetch ?? fetch,
     github: createGithub(config.github, log),
+    githubApp: createGithubApp(config),
     mail: options.wrap?.mail?.(createMailer(config.smtp)) ?? createMailer(config.smtp),
     roles: createRoles(config.roles, chat),
     runs: createRuns(db),

@@ -43,6 +43,7 @@ describe('manifest.yml', () => {
   it('declares exactly the commands registered in code', () => {
     expect(declared).toEqual([
       '/access-review',
+      '/approvals',
       '/change-control',
       '/drill',
       '/maintenance',

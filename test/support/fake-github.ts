@@ -30,6 +30,15 @@ export interface FakeIssue {
   comments: string[];
   html_url: string;
 }
+/** An answer to a run waiting on a custom deployment protection rule. */
+export interface FakeDeploymentReview {
+  repo: string;
+  runId: number;
+  environment: string;
+  state: string;
+  comment: string;
+  installationToken: string;
+}
 export interface GithubRequest {
   method: string;
   path: string;
@@ -48,6 +57,7 @@ export interface FakeGithubOptions {
   nonOwnerFilterStatus?: 403 | 422;
 }
 
+export const INSTALLATION_TOKEN = 'ghs_fakeInstallationToken0000000';
 export const OWNER_TOKEN = 'ghp_fakeOwnerToken000000000000';
 export const MEMBER_TOKEN = 'ghp_fakeMemberToken00000000000';
 
@@ -73,6 +83,8 @@ export class FakeGithub {
   readonly issues = new Map<string, FakeIssue[]>();
   /** Repositories with pull requests, reviews, checks and label events (fake-github-pulls.ts). */
   readonly repos = new FakeRepos();
+  /** POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule, as received. */
+  readonly deploymentReviews: FakeDeploymentReview[] = [];
   /** The most requests that were being answered at the same moment. */
   maxInFlight = 0;
   url = '';
@@ -147,6 +159,18 @@ export class FakeGithub {
           { 'retry-after': String(limited.retryAfter) },
         );
       }
+      // A GitHub App signs a JWT (three base64url parts) to get an installation token.
+      const appPath = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+      if (req.method === 'POST' && appPath) {
+        if (token?.split('.').length !== 3) return send(res, 401, { message: 'A JSON web token could not be decoded' });
+        this.tokens[INSTALLATION_TOKEN] = { owner: false, scopes: [] };
+        return send(res, 201, {
+          token: INSTALLATION_TOKEN,
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: { deployments: 'write', actions: 'read' },
+          repository_selection: 'all',
+        });
+      }
       const holder = token ? this.tokens[token] : undefined;
       if (!holder) return send(res, 401, { message: 'Bad credentials' });
       const scopes = { 'x-oauth-scopes': (holder.scopes ?? []).join(', ') };
@@ -198,6 +222,19 @@ export class FakeGithub {
         page.items.map((m, i) => ({ login: m.login, id: i + 1, type: 'User', site_admin: false })),
         page.headers,
       );
+    }
+    const rule = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(url.pathname);
+    if (method === 'POST' && rule) {
+      if (body.state !== 'approved' && body.state !== 'rejected') return answer(422, { message: 'Invalid state' });
+      this.deploymentReviews.push({
+        repo: `${rule[1]}/${rule[2]}`,
+        runId: Number(rule[3]),
+        environment: String(body.environment_name ?? ''),
+        state: String(body.state),
+        comment: String(body.comment ?? ''),
+        installationToken: INSTALLATION_TOKEN,
+      });
+      return answer(204, '');
     }
     if (parts[0] === 'repos' && parts[3] === 'issues')
       return this.routeIssues(method, `${parts[1]}/${parts[2]}`, parts.slice(4), body, answer);

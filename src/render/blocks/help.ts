@@ -92,6 +92,14 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/maintenance help` — this text' },
     ],
   },
+  '/approvals': {
+    summary: 'two distinct approvers gate a production deploy',
+    lines: [
+      { line: '`/approvals` — the deploys waiting for your approval' },
+      { line: "`/approvals evidence <YYYY-Qn>` — the quarter's approvals evidence, e.g. `2026-Q3`", role: 'reviewer' },
+      { line: '`/approvals help` — this text' },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
