@@ -1,5 +1,6 @@
 // Data retention as operations: the report (nothing deleted), a deletion requested by an operator, approved by a
 // different person, run under a lock per report with a stop between batches; each step audited.
+import { type Quorum, weighConsent } from '../approvals/quorum.js';
 import type { Deps } from '../deps.js';
 import { randomId } from '../ids.js';
 import type { DeletionProgress, RetentionDeletionReport, RetentionReport } from '../retention/report.js';
@@ -70,13 +71,22 @@ export function requestOperation(reportId: string, actor: Actor, deps: Retention
   };
 }
 
-/** May user approve deletions? RETENTION_APPROVERS when set, otherwise the operators (admins hold every role). */
-async function mayApprove(user: string, deps: RetentionDeps): Promise<boolean> {
-  const approvers = deps.config.retention.approvers;
-  return approvers.length
-    ? approvers.includes(user) || deps.roles.has(user, 'admin')
-    : deps.roles.has(user, 'operator');
+/** The deploy approvals' quorum, here of one: someone from RETENTION_APPROVERS (else the operators), not the requester. */
+function deletionQuorum(deletionId: string, requestedBy: string, deps: RetentionDeps): Quorum {
+  const { approvers } = deps.config.retention;
+  const { admins, operators } = deps.config.roles;
+  return {
+    subject: `retention ${deletionId}`,
+    required: 1,
+    eligible: [...admins, ...(approvers.length ? approvers : operators)],
+    excluded: [requestedBy],
+  };
 }
+const REFUSALS: Record<'excluded' | 'not-eligible' | 'repeat', string> = {
+  excluded: 'You requested this deletion, so someone else must approve it; nothing changed.',
+  'not-eligible': 'Only RETENTION_APPROVERS (or, without it, the operators) may approve a deletion; nothing changed.',
+  repeat: 'You approved this deletion already; nothing changed.',
+};
 
 export function approveOperation(deletionId: string, actor: Actor, deps: RetentionDeps): OperationSpec<Step<Deletion>> {
   return {
@@ -87,18 +97,14 @@ export function approveOperation(deletionId: string, actor: Actor, deps: Retenti
     params: { deletionId },
     transaction: true,
     run: async (ctx) => {
-      if (!(await mayApprove(actor.user, deps)))
-        return {
-          ok: false,
-          reason: 'Only RETENTION_APPROVERS (or, without it, the operators) may approve a deletion; nothing changed.',
-        };
       const [row] = await ctx.tx!.query<{ requested_by: string; status: string }>(
         'select requested_by, status from retention_deletions where id = $1',
         [deletionId],
       );
       if (!row) return { ok: false, reason: `There is no deletion \`${deletionId}\`; nothing changed.` };
-      if (row.requested_by === actor.user)
-        return { ok: false, reason: 'You requested this deletion, so someone else must approve it; nothing changed.' };
+      const isListed = (user: string, entries: readonly string[]) => deps.roles.listed(user, entries);
+      const ballot = await weighConsent(deletionQuorum(deletionId, row.requested_by, deps), [], actor.user, isListed);
+      if (!ballot.counted) return { ok: false, reason: REFUSALS[ballot.reason] };
       const approved = await moveDeletion(ctx.tx!, deletionId, ['requested'], 'approved', {
         approvedBy: actor.user,
         at: deps.now(),
