@@ -22,7 +22,7 @@ it.each([
   [['evidence', '2026-Q5'], '2026-Q5 is not a quarter. Use YYYY-Qn, e.g. 2026-Q3.'],
   [['run', 'now'], 'run takes no arguments; now is extra.'],
   [['evidence', '2026-Q3', 'Q4'], 'evidence takes one quarter; Q4 is extra.'],
-  [['run', '--format', 'xml'], "Unknown option '--format'"],
+  [['run', '--format', 'xml'], 'Unknown option `--format`'],
 ])('exits 2 and says what was wrong for access-review %j', async (args, message) => {
   const result = await cli(args, {});
   expect(result.code).toBe(2);

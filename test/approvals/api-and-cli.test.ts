@@ -37,7 +37,7 @@ it.each([
   [['notify', '--emergency', ...requestArgs().slice(2)], '`--reason` is required with --emergency.'],
   [['notify', ...requestArgs().slice(2)], '`notify` is for emergency deploys'],
   [['approve'], '`approve` is not an approval command.'],
-  [['request', '--colour', 'red'], "Unknown option '--colour'"],
+  [['request', '--colour', 'red'], 'Unknown option `--colour`'],
 ])('exits 2 and says what was wrong for approval %j', async (args, message) => {
   const result = await cli(args);
   expect(result.err).toContain(message);

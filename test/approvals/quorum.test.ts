@@ -42,7 +42,9 @@ describeWithPostgres('two distinct approvers gate a production deploy', () => {
     expect(text).toContain('✅ tests: passed');
     expect(text).toContain('|Changes>');
     expect(text).toContain('0 of 2 approvals');
-    expect(text).toMatch(/expires <!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
+    // textOf reads <!date^…> as its UTC fallback; the message itself carries the reader's-zone form.
+    expect(text).toMatch(/expires \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(JSON.stringify(post!.args.blocks)).toMatch(/expires <!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
   });
 
   it('sends a DM to each approver except the requester', async () => {

@@ -60,7 +60,8 @@ it('names every bad change-control setting at once', async () => {
     out: () => {},
     err: (t) => err.push(t),
   });
-  expect(code).toBe(1);
+  // A configuration error is a usage error: exit 2, like every other CLI command.
+  expect(code).toBe(2);
   expect(err.join('\n')).toContain('CHANGE_REPOS: `not-a-repo` is not owner/name.');
   expect(err.join('\n')).toContain('CHANGE_TICKET_PATTERN: `([unclosed` is not a regular expression.');
   expect(err.join('\n')).toContain('GITHUB_USER_MAP: `octocat-slack` is not login=SlackUserId.');

@@ -31,7 +31,7 @@ describeWithPostgres('two seeds of one environment at once', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const [busy] = await bot.slack.waitFor('chat.postEphemeral', 1, 30_000);
     expect(busy!.args.text).toMatch(
-      /^Seeding of `staging` is already running: started by <@U_(ANA|BEN)> at \d\d:\d\d UTC\./,
+      /^Seeding of `staging` is already running: started by <@U_(ANA|BEN)> at <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>\./,
     );
     const winner = busy!.args.text.includes('U_ANA') ? 'U_ANA' : 'U_BEN';
     expect(busy!.args.user).toBe(winner === 'U_ANA' ? 'U_BEN' : 'U_ANA');
