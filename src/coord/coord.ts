@@ -29,8 +29,8 @@ export interface Coord {
    * so it is 'before-guard' and refused.
    */
   checkReplay(signature: string, signedAtSeconds: number, ttlSeconds: number): Promise<ReplayVerdict>;
-  /** Moves the marker up to now: signatures checked elsewhere meanwhile (the other store) are unknown here. */
-  restartReplayGuard(): Promise<void>;
+  /** Moves the marker up to sinceSeconds: signatures checked elsewhere meanwhile (the other store) are unknown here. */
+  restartReplayGuard(sinceSeconds: number): Promise<void>;
   /** node-cron's hook: elects one replica per scheduled fire. */
   readonly runCoordinator: RunCoordinator;
   /** For /readyz, answered within a second: degraded means Redis is unreachable and Postgres stands in. */

@@ -56,8 +56,8 @@ export function localCoord(): Coord {
       if (signedAtSeconds < since) return 'before-guard';
       return setNx(`seen:sig:${signature}`, '1', ttlSeconds * 1000) ? 'fresh' : 'replayed';
     },
-    async restartReplayGuard() {
-      since = Math.max(since, nowSeconds());
+    async restartReplayGuard(sinceSeconds) {
+      since = Math.max(since, sinceSeconds);
     },
     runCoordinator: { shouldRun: (key, ttlMs) => setNx(`cron:${key}`, '1', ttlMs) },
     health: async () => 'local',

@@ -73,8 +73,8 @@ export function postgresCoord(db: Db): Coord {
       if (signedAtSeconds < Number(row?.since)) return 'before-guard';
       return (await setNx(`seen:sig:${signature}`, '1', ttlSeconds * 1000)) ? 'fresh' : 'replayed';
     },
-    async restartReplayGuard() {
-      await db.query(RESTART_GUARD, [REPLAY_SINCE, String(nowSeconds())]);
+    async restartReplayGuard(sinceSeconds) {
+      await db.query(RESTART_GUARD, [REPLAY_SINCE, String(sinceSeconds)]);
     },
     runCoordinator: { shouldRun: (key, ttlMs) => setNx(`cron:${key}`, '1', Math.max(ttlMs, 1000)) },
     health: async () => 'degraded',

@@ -94,8 +94,8 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
         | 'replayed'
         | 'before-guard';
     },
-    async restartReplayGuard() {
-      await redis.eval(RESTART_GUARD, 1, REPLAY_SINCE, nowSeconds());
+    async restartReplayGuard(sinceSeconds) {
+      await redis.eval(RESTART_GUARD, 1, REPLAY_SINCE, sinceSeconds);
     },
     runCoordinator: {
       // The key names the task and the fire's time slot: the first replica to claim the slot runs it.
