@@ -59,7 +59,7 @@ const commandBody = (text: string) =>
 describe('the HTTP server with a 3 s request timeout', () => {
   let bot: Bot;
   beforeAll(async () => {
-    bot = await startBot({ env: { HTTP_REQUEST_TIMEOUT_MS: '3000' } });
+    bot = await startBot({ env: { HTTP_REQUEST_TIMEOUT_MS: '3000', GITHUB_WEBHOOK_SECRET: 'a-webhook-secret' } });
   });
   afterAll(() => bot.stop());
 
@@ -79,6 +79,21 @@ describe('the HTTP server with a 3 s request timeout', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer).toContain('"error":"unsigned request"');
     // Answered and closed at once, not when the request timeout cut the connection.
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('refuses a GitHub delivery without X-Hub-Signature-256 (401) without waiting for its body', async () => {
+    const body = JSON.stringify({ action: 'requested' });
+    const head = headOf('/github/events', {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+      'x-github-event': 'deployment_protection_rule',
+      'x-github-delivery': 'd-unsigned',
+    });
+    const { answer, ms, sent } = await exchange(bot.url, head, body);
+    expect(sent).toBe(0);
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).toContain('unsigned delivery');
     expect(ms).toBeLessThan(2000);
   });
 
