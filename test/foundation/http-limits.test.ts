@@ -3,6 +3,7 @@
 // default); a body declared over 1 MiB is refused with 413 unread.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from '../../cli/main.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { signatureHeaders } from '../support/sign.js';
 
@@ -143,6 +144,29 @@ describe('the HTTP server with a 3 s request timeout', () => {
 
   it('still answers a signed request sent at once', async () => {
     expect((await bot.slash('/smoke', 'help')).status).toBe(200);
+  });
+});
+
+describe('HTTP_REQUEST_TIMEOUT_MS', () => {
+  it('is shown by config check (15000 by default) and refused below 1000 ms, with exit 2', async () => {
+    const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'a-signing-secret' };
+    const check = async (extra: Record<string, string>) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(['config', 'check'], {
+        env: { ...env, ...extra },
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    expect(await check({})).toMatchObject({ code: 0, out: expect.stringContaining('"requestTimeoutMs": 15000') });
+    expect(await check({ HTTP_REQUEST_TIMEOUT_MS: '500' })).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(
+        'HTTP_REQUEST_TIMEOUT_MS: `500` must be at least 1000. Example: HTTP_REQUEST_TIMEOUT_MS=15000',
+      ),
+    });
   });
 });
 
