@@ -67,7 +67,16 @@ export interface Config {
     exemptLabel: string;
     requiredSections: string[];
   };
-  smtp: { host?: string; port: number; user?: string; password?: string; from: string; alertEmail?: string };
+  /** tlsInsecure (SMTP_TLS_INSECURE): accept any certificate; off, the server's certificate is verified. */
+  smtp: {
+    host?: string;
+    port: number;
+    user?: string;
+    password?: string;
+    from: string;
+    alertEmail?: string;
+    tlsInsecure: boolean;
+  };
   roles: { admins: string[]; operators: string[]; reviewers: string[] };
   /** Job name (`access-review`) -> cron expression or `off`, only where SCHEDULE_<JOB> is set. */
   schedules: Record<string, string>;
@@ -101,6 +110,12 @@ export interface Config {
     maintenanceMaxMs: number;
   };
   statusPage: { enabled: boolean; token?: string };
+  http: HttpConfig;
+}
+
+/** The inbound HTTP server's limits: a request not fully received within requestTimeoutMs is cut off. */
+export interface HttpConfig {
+  requestTimeoutMs: number;
 }
 
 export interface RetentionConfig {

@@ -1,5 +1,5 @@
-// What makes a running bot useless though its configuration is valid: one warning per missing piece, logged at start
-// and printed by `opsbot config check`, each naming the variable to set.
+// What makes a running bot useless (or unsafe) though its configuration is valid: one warning per missing piece or
+// lowered default, logged at start and printed by `opsbot config check`, each naming the variable to set.
 import type { Config } from './config-model.js';
 
 export function uselessnessWarnings(config: Config): string[] {
@@ -17,6 +17,10 @@ export function uselessnessWarnings(config: Config): string[] {
   if (!config.slack.alertChannel)
     warnings.push(
       'No alert channel is set, so failed checks, backups and drills alert nobody. Example: SLACK_ALERT_CHANNEL=C0123ABCD',
+    );
+  if (config.smtp.tlsInsecure)
+    warnings.push(
+      "SMTP_TLS_INSECURE=true: the SMTP server's certificate is not verified, so anyone on the path can read the mail and the SMTP credentials. Give the server a trusted certificate (or add its CA with NODE_EXTRA_CA_CERTS) and remove SMTP_TLS_INSECURE",
     );
   return warnings;
 }

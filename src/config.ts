@@ -18,6 +18,7 @@ import {
   redisUrl,
 } from './config-model.js';
 import { readRetention } from './config-retention.js';
+import { readTransport } from './config-transport.js';
 import { MASK, maskUrl } from './redact.js';
 
 export type { Config, Environment } from './config-model.js';
@@ -196,6 +197,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   );
   const approvers = Object.fromEntries(environments.map((e) => [e.name, list(env[`${envVar(e.name)}_APPROVERS`])]));
 
+  const transport = readTransport(env, problems);
   const config: Config = {
     slack: {
       botToken: botToken ?? '',
@@ -282,6 +284,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
         read('SMTP_FROM', text.includes('@', 'is not an email address'), 'opsbot@example.com', 'opsbot@localhost') ??
         'opsbot@localhost',
       alertEmail: read('ALERT_EMAIL', text.includes('@', 'is not an email address'), 'ops@example.com'),
+      tlsInsecure: transport.smtpTlsInsecure,
     },
     roles: {
       admins: list(env.OPSBOT_ADMINS),
@@ -343,6 +346,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       privateKey: env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined,
       webhookSecret: env.GITHUB_WEBHOOK_SECRET || undefined,
     },
+    http: transport.http,
     remote: {
       url: read('OPSBOT_URL', httpUrl, 'https://opsbot.example.com'),
       token: env.OPSBOT_API_TOKEN || undefined,

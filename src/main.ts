@@ -1,5 +1,5 @@
 // Composition root: config -> wiring (Deps) -> Slack app, commands, jobs -> HTTP server. Also the graceful stop.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { registerCommands } from '../commands/index.js';
 import { jobs as allJobs } from '../jobs/index.js';
@@ -10,6 +10,7 @@ import type { Deps, Job } from './deps.js';
 import { approvalApiRoutes } from './http/api-approvals.js';
 import { githubEventRoutes } from './http/api-github.js';
 import { healthRoutes } from './http/routes.js';
+import { createHttpServer } from './http/server.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
 import { slashCommands } from './render/blocks/help.js';
@@ -73,6 +74,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
         metrics: deps.metrics,
         routes,
         knownCommands: [...slashCommands, ...(options.commands ?? [])],
+        http: config.http,
       });
   const identity = botIdentity(deps.chat.client, config.slack.botToken, deps.log);
   const app = new App({
@@ -90,7 +92,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.
   const server =
     receiver?.server ??
-    createServer((req, res) => void routes(req, res).then((done) => done || res.writeHead(404).end()));
+    createHttpServer(config.http, (req, res) => void routes(req, res).then((done) => done || res.writeHead(404).end()));
   const port = options.port ?? config.port;
   if (receiver) await receiver.start(port, options.host);
   else {

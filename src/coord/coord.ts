@@ -20,14 +20,28 @@ export interface Coord {
   lockHolder(key: string): Promise<LockHolder | null>;
   /** Fixed one-minute window: 0 when allowed, otherwise the seconds until the window resets. */
   rateLimit(key: string, perMinute: number): Promise<number>;
-  /** True the first time key is seen within ttlSeconds, false after (replay guard, retried deliveries). */
+  /** True the first time key is seen within ttlSeconds, false after (retried deliveries). */
   firstSeen(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * The replay guard: 'fresh' the first time a request signature is seen within ttlSeconds, 'replayed' after. Its
+   * memory starts at a marker (REPLAY_SINCE, whole seconds) set when the store is found without one: a Redis that
+   * restarted empty, a new process in-process. A request signed before the marker may have been seen and forgotten,
+   * so it is 'before-guard' and refused.
+   */
+  checkReplay(signature: string, signedAtSeconds: number, ttlSeconds: number): Promise<ReplayVerdict>;
+  /** Moves the marker up to sinceSeconds: signatures checked elsewhere meanwhile (the other store) are unknown here. */
+  restartReplayGuard(sinceSeconds: number): Promise<void>;
   /** node-cron's hook: elects one replica per scheduled fire. */
   readonly runCoordinator: RunCoordinator;
   /** For /readyz, answered within a second: degraded means Redis is unreachable and Postgres stands in. */
   health(): Promise<CoordHealth>;
   close(): Promise<void>;
 }
+
+export type ReplayVerdict = 'fresh' | 'replayed' | 'before-guard';
+/** The key of the replay guard's marker, in every store. */
+export const REPLAY_SINCE = 'replay:since';
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export type CoordHealth = 'ok' | 'degraded' | 'local' | 'error';
 

@@ -1,7 +1,9 @@
 // Redis first, Postgres while Redis is unreachable: commands, jobs and the replay guard carry on through an outage
 // and return to Redis as soon as it is ready again.
-import type { Coord, Lock } from './coord.js';
+import { type Coord, type Lock, nowSeconds } from './coord.js';
 import type { RedisCoord } from './redis.js';
+
+const SWITCH_GRACE_SECONDS = 1;
 
 export interface FailoverEvents {
   /** Called when the backend in use changes: 'postgres' when Redis failed, 'redis' when it is back. */
@@ -12,14 +14,25 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
   let using: 'redis' | 'postgres' = 'redis';
   // Locks this process holds: closing hands them back rather than leaving them to expire.
   const held = new Set<Lock>();
+  // Signatures checked in one store while the other was in use are unknown to it: after a switch, the store taken up
+  // again restarts its replay guard before it answers, so a request accepted meanwhile can't be replayed there. One
+  // second of grace: the request that finds the switch was signed a moment before it, and must not be refused.
+  const stale = { redis: false, postgres: true };
   const note = (to: 'redis' | 'postgres', error?: unknown) => {
     if (to === using) return;
     using = to;
+    stale[to === 'redis' ? 'postgres' : 'redis'] = true;
     events.onSwitch?.(to, error);
+  };
+  const fresh = async (name: 'redis' | 'postgres', coord: Coord) => {
+    if (!stale[name]) return;
+    await coord.restartReplayGuard(nowSeconds() - SWITCH_GRACE_SECONDS);
+    stale[name] = false;
   };
   async function either<T>(op: (coord: Coord) => Promise<T>): Promise<T> {
     if (redis.available()) {
       try {
+        await fresh('redis', redis);
         const result = await op(redis);
         note('redis');
         return result;
@@ -27,6 +40,7 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
         note('postgres', error);
       }
     } else note('postgres');
+    await fresh('postgres', pg);
     return op(pg);
   }
 
@@ -88,6 +102,9 @@ export function failoverCoord(redis: RedisCoord, pg: Coord, events: FailoverEven
     },
     rateLimit: (key, perMinute) => either((coord) => coord.rateLimit(key, perMinute)),
     firstSeen: (key, ttlSeconds) => either((coord) => coord.firstSeen(key, ttlSeconds)),
+    checkReplay: (signature, signedAtSeconds, ttlSeconds) =>
+      either((coord) => coord.checkReplay(signature, signedAtSeconds, ttlSeconds)),
+    restartReplayGuard: (sinceSeconds) => either((coord) => coord.restartReplayGuard(sinceSeconds)),
     // Elections are always decided in Postgres: replicas that disagree for a moment about whether Redis is up (one
     // reconnected, the other not yet) must still agree on who runs a fire. One row per fire is cheap.
     runCoordinator: pg.runCoordinator,

@@ -2,7 +2,7 @@
 // a TTL cache that drops it when it expires, read again or not (a year of fires and signatures stays small).
 import { randomUUID } from 'node:crypto';
 import { TTLCache } from '@isaacs/ttlcache';
-import type { Coord, LockHolder } from './coord.js';
+import { type Coord, type LockHolder, nowSeconds } from './coord.js';
 
 // A backstop, far above what one replica holds live (a few locks, one minute of rate windows, 10 min of signatures).
 const MAX_KEYS = 200_000;
@@ -14,6 +14,8 @@ export function localCoord(): Coord {
     entries.set(key, value, { ttl: Math.max(1, ttlMs) });
     return true;
   };
+  // Nothing survives a restart of the process, so nothing signed before it started is trusted.
+  let since = nowSeconds();
   return {
     kind: 'local',
     async tryLock(key, ttlMs, owner) {
@@ -49,6 +51,13 @@ export function localCoord(): Coord {
     },
     async firstSeen(key, ttlSeconds) {
       return setNx(`seen:${key}`, '1', ttlSeconds * 1000);
+    },
+    async checkReplay(signature, signedAtSeconds, ttlSeconds) {
+      if (signedAtSeconds < since) return 'before-guard';
+      return setNx(`seen:sig:${signature}`, '1', ttlSeconds * 1000) ? 'fresh' : 'replayed';
+    },
+    async restartReplayGuard(sinceSeconds) {
+      since = Math.max(since, sinceSeconds);
     },
     runCoordinator: { shouldRun: (key, ttlMs) => setNx(`cron:${key}`, '1', ttlMs) },
     health: async () => 'local',

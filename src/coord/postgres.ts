@@ -1,13 +1,20 @@
 // Coordination in Postgres (the coord_keys table): what replicas share while Redis is unreachable.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
-import type { Coord, LockHolder } from './coord.js';
+import { type Coord, type LockHolder, nowSeconds, REPLAY_SINCE, type ReplayVerdict } from './coord.js';
 
 // Takes the key when it is absent or expired; the database's clock is the one every replica shares.
 const SET_NX = `insert into coord_keys (key, value, expires_at) values ($1, $2, now() + $3 * interval '1 millisecond')
   on conflict (key) do update set value = excluded.value, expires_at = excluded.expires_at
   where coord_keys.expires_at <= now()
   returning 1 as taken`;
+// The replay guard's marker, taken when missing; the insert's own row is not visible to the select beside it.
+const SINCE = `with taken as (
+    insert into coord_keys (key, value, expires_at) values ($1, $2, 'infinity') on conflict (key) do nothing
+    returning value)
+  select coalesce((select value from taken), (select value from coord_keys where key = $1)) as since`;
+const RESTART_GUARD = `insert into coord_keys (key, value, expires_at) values ($1, $2, 'infinity')
+  on conflict (key) do update set value = greatest(coord_keys.value::bigint, excluded.value::bigint)::text`;
 const SWEEP_EVERY_MS = 60_000;
 
 export function postgresCoord(db: Db): Coord {
@@ -61,6 +68,14 @@ export function postgresCoord(db: Db): Coord {
       return Number(row?.used) <= perMinute ? 0 : Math.max(1, Math.ceil(Number(row?.ms) / 1000));
     },
     firstSeen: (key, ttlSeconds) => setNx(`seen:${key}`, '1', ttlSeconds * 1000),
+    async checkReplay(signature, signedAtSeconds, ttlSeconds): Promise<ReplayVerdict> {
+      const [row] = await db.query<{ since: string }>(SINCE, [REPLAY_SINCE, String(nowSeconds())]);
+      if (signedAtSeconds < Number(row?.since)) return 'before-guard';
+      return (await setNx(`seen:sig:${signature}`, '1', ttlSeconds * 1000)) ? 'fresh' : 'replayed';
+    },
+    async restartReplayGuard(sinceSeconds) {
+      await db.query(RESTART_GUARD, [REPLAY_SINCE, String(sinceSeconds)]);
+    },
     runCoordinator: { shouldRun: (key, ttlMs) => setNx(`cron:${key}`, '1', Math.max(ttlMs, 1000)) },
     health: async () => 'degraded',
     close: async () => {},

@@ -1,12 +1,19 @@
 // Redis coordination (REDIS_URL): every replica sees the same locks, limits and cron elections.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Coord, LockHolder } from './coord.js';
+import { type Coord, type LockHolder, nowSeconds, REPLAY_SINCE } from './coord.js';
 
 // Compare-and-delete / compare-and-extend: only the holder of the token may release or extend.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const INCR_WINDOW = `local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {n, redis.call('pttl', KEYS[1])}`;
+// The replay guard in one step: the marker (set to now when missing: Redis came back empty), then the signature.
+const REPLAY = `local since = redis.call('get', KEYS[1])
+if not since then since = ARGV[1] redis.call('set', KEYS[1], since) end
+if tonumber(ARGV[2]) < tonumber(since) then return 'before-guard' end
+if redis.call('set', KEYS[2], '1', 'EX', ARGV[3], 'NX') then return 'fresh' end
+return 'replayed'`;
+const RESTART_GUARD = `if tonumber(redis.call('get', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 1`;
 
 export interface RedisCoord extends Coord {
   /** Connected and ready: commands are sent; otherwise they fail at once (no offline queue). */
@@ -33,6 +40,9 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
   });
   // Connection errors surface on the commands that fail (and in /readyz); this keeps them from being unhandled.
   redis.on('error', () => {});
+  // Each (re)connection: a Redis that restarted without persistence has no marker, so the guard starts now, before any
+  // request is checked there. One that kept its data keeps its marker (NX).
+  redis.on('ready', () => void redis.set(REPLAY_SINCE, String(nowSeconds()), 'NX').catch(() => {}));
   return {
     kind: 'redis',
     available: () => redis.status === 'ready',
@@ -76,6 +86,16 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
     },
     async firstSeen(key, ttlSeconds) {
       return (await redis.set(`seen:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+    async checkReplay(signature, signedAtSeconds, ttlSeconds) {
+      const keys = [REPLAY_SINCE, `seen:sig:${signature}`];
+      return (await redis.eval(REPLAY, 2, ...keys, nowSeconds(), signedAtSeconds, ttlSeconds)) as
+        | 'fresh'
+        | 'replayed'
+        | 'before-guard';
+    },
+    async restartReplayGuard(sinceSeconds) {
+      await redis.eval(RESTART_GUARD, 1, REPLAY_SINCE, sinceSeconds);
     },
     runCoordinator: {
       // The key names the task and the fire's time slot: the first replica to claim the slot runs it.

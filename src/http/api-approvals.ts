@@ -50,18 +50,14 @@ export function approvalApiRoutes(deps: Deps) {
     }
 
     const text = await readText(req);
-    const body = text === undefined ? undefined : parseJson(text);
+    if (text === undefined) return json(res, 413, { error: 'the body is over 256 KiB', problems: ['body'] });
+    const body = parseJson(text);
     const schema = requestInput(deps.config.environments.map((e) => e.name)).extend({
       emergency: z.boolean().optional(),
     });
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      const problems =
-        text === undefined
-          ? ['the body is over 256 KiB']
-          : body === undefined
-            ? ['the body is not JSON']
-            : parsed.error.issues.map((i) => i.message);
+      const problems = body === undefined ? ['the body is not JSON'] : parsed.error.issues.map((i) => i.message);
       json(res, 400, { error: problems.join(' '), problems });
       return true;
     }

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { isSignedByGithub } from '../github/app.js';
 import { openRequest } from '../publish/approvals.js';
 import { json, readText } from './api-auth.js';
+import { answerUnread, MAX_BODY_BYTES } from './server.js';
 
 const ProtectionRule = z.object({
   action: z.string(),
@@ -29,18 +30,19 @@ export function githubEventRoutes(deps: Deps) {
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
     const secret = deps.config.githubApp.webhookSecret;
     if (!secret) return json(res, 404, { error: 'GITHUB_WEBHOOK_SECRET is not set' });
-    const raw = await readText(req, 1024 * 1024);
+    const deny = (reason: string) =>
+      deps.audit.append({ action: 'github.deny', actor: { user: 'github' }, params: { reason }, outcome: 'denied' });
     const signature = req.headers['x-hub-signature-256'];
-    if (
-      raw === undefined ||
-      !(await isSignedByGithub(secret, raw, typeof signature === 'string' ? signature : undefined))
-    ) {
-      await deps.audit.append({
-        action: 'github.deny',
-        actor: { user: 'github' },
-        params: { reason: 'bad signature' },
-        outcome: 'denied',
-      });
+    // Unsigned: refused before the body is read, as on /slack/events.
+    if (typeof signature !== 'string') {
+      await deny('unsigned delivery');
+      answerUnread(res, 401, { error: 'unsigned delivery: X-Hub-Signature-256 is missing' });
+      return true;
+    }
+    const raw = await readText(req, MAX_BODY_BYTES);
+    if (raw === undefined) return json(res, 413, { error: 'the body is over 1 MiB' });
+    if (!(await isSignedByGithub(secret, raw, signature))) {
+      await deny('bad signature');
       return json(res, 401, { error: 'bad signature' });
     }
     const delivery = String(req.headers['x-github-delivery'] ?? '');

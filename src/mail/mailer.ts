@@ -1,4 +1,5 @@
-// Email through nodemailer: the second channel for alerts, and the seed's test email.
+// Email through nodemailer: the second channel for alerts, and the seed's test email. The server's certificate is
+// verified unless SMTP_TLS_INSECURE=true, and credentials never cross the wire before TLS.
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 
@@ -17,6 +18,20 @@ export interface Mailer {
   close(): void;
 }
 
+// What Node's TLS says about a certificate it does not trust (self-signed, unknown CA, expired, wrong host).
+const UNTRUSTED = /certificate|self[- ]signed|CERT_|unable to verify|altnames/i;
+
+/** A refused certificate named as such, with the two ways out; other errors pass unchanged. */
+function explained(error: unknown, host: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!UNTRUSTED.test(message)) return error;
+  const reason = message.replace(/^Error initiating TLS - /, '');
+  return new Error(
+    `SMTP server ${host} presented a certificate opsbot does not trust (${reason}); nothing was sent. Give it a trusted certificate (or add its CA with NODE_EXTRA_CA_CERTS), or set SMTP_TLS_INSECURE=true to skip the check`,
+    { cause: error },
+  );
+}
+
 export function createMailer(smtp: Config['smtp']): Mailer {
   if (!smtp.host) {
     return {
@@ -26,13 +41,17 @@ export function createMailer(smtp: Config['smtp']): Mailer {
       send: () => Promise.reject(new Error('SMTP is not configured')),
     };
   }
+  const host = smtp.host;
+  const implicitTls = smtp.port === 465;
   const transport = nodemailer.createTransport({
-    host: smtp.host,
+    host,
     port: smtp.port,
-    secure: smtp.port === 465,
+    secure: implicitTls,
     auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
-    // Test and internal relays often offer STARTTLS with self-signed certificates.
-    tls: { rejectUnauthorized: false },
+    // With credentials, STARTTLS is required: a server (or someone on the path) that hides it gets no password.
+    // Without them, STARTTLS is still used whenever the server offers it.
+    requireTLS: Boolean(smtp.user) && !implicitTls,
+    tls: { rejectUnauthorized: !smtp.tlsInsecure },
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
   });
@@ -42,13 +61,17 @@ export function createMailer(smtp: Config['smtp']): Mailer {
     async send(mail) {
       const to = mail.to ?? smtp.alertEmail;
       if (!to) throw new Error('no recipient: set ALERT_EMAIL');
-      await transport.sendMail({
-        from: smtp.from,
-        to,
-        subject: mail.subject,
-        text: mail.text,
-        attachments: mail.attachments,
-      });
+      try {
+        await transport.sendMail({
+          from: smtp.from,
+          to,
+          subject: mail.subject,
+          text: mail.text,
+          attachments: mail.attachments,
+        });
+      } catch (error) {
+        throw explained(error, host);
+      }
     },
     close: () => transport.close(),
   };

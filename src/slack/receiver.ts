@@ -1,14 +1,16 @@
 // opsbot's HTTP receiver for Bolt: signature, replay guard and envelope checks before any listener runs, and an
 // answer for every request (a listener's ack, 200 for what no listener handles, 400 for malformed, 401 for unsigned).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// A request without Slack's signature headers, or with a stale timestamp, is refused before its body is read.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { HttpConfig } from '../config-model.js';
 import type { Coord } from '../coord/coord.js';
 import { type Metrics, routeLabel } from '../http/metrics.js';
+import { answerUnread, createHttpServer, MAX_BODY_BYTES } from '../http/server.js';
 import { inFlight } from '../settle.js';
 import { parseEnvelope } from './envelope.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_SKEW_SECONDS = 300;
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -21,6 +23,8 @@ export interface ReceiverOptions {
   routes: Route;
   /** Slash commands opsbot handles: one of these left unanswered failed, and the error handler told the user. */
   knownCommands: readonly string[];
+  /** The server's request timeout (HTTP_REQUEST_TIMEOUT_MS). */
+  http: HttpConfig;
   now?: () => number;
 }
 
@@ -30,7 +34,7 @@ export class OpsbotReceiver implements Receiver {
   readonly server: Server;
 
   constructor(private readonly options: ReceiverOptions) {
-    this.server = createServer((req, res) => {
+    this.server = createHttpServer(options.http, (req, res) => {
       this.handle(req, res).catch((error) => {
         options.log.error({ err: error }, 'request handling failed');
         if (!res.headersSent) send(res, 500, { error: 'internal error' });
@@ -72,7 +76,17 @@ export class OpsbotReceiver implements Receiver {
       return;
     }
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+    const unsigned = this.refuseHeaders(req);
+    if (unsigned) {
+      this.options.log.warn({ reason: unsigned }, 'slack request refused');
+      return answerUnread(res, 401, { error: unsigned });
+    }
     const raw = await readBody(req);
+    if (raw === 'cut') {
+      // The server's request timeout closed the connection (408) while the body was still arriving.
+      this.options.log.warn('slack request cut off: its body did not arrive within HTTP_REQUEST_TIMEOUT_MS');
+      return;
+    }
     if (raw === undefined) return send(res, 413, { error: 'body too large' });
 
     const refusal = await this.refuse(req, raw);
@@ -100,23 +114,36 @@ export class OpsbotReceiver implements Receiver {
     );
   }
 
-  /** Why a request is refused (unsigned, bad signature, stale, future, replayed), or undefined. */
-  private async refuse(req: IncomingMessage, raw: string): Promise<string | undefined> {
+  /** What the headers alone refuse (unsigned, stale, future): answered before the body is read. */
+  private refuseHeaders(req: IncomingMessage): string | undefined {
     const signature = req.headers['x-slack-signature'];
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     if (typeof signature !== 'string' || !Number.isInteger(timestamp)) return 'unsigned request';
-    const nowSeconds = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
     // Bolt refuses stale timestamps but accepts future ones; a request is good for five minutes either way.
-    if (Math.abs(nowSeconds - timestamp) > MAX_SKEW_SECONDS) return 'timestamp is more than 5 minutes from now';
+    if (Math.abs(this.nowSeconds() - timestamp) > MAX_SKEW_SECONDS) return 'timestamp is more than 5 minutes from now';
+    return undefined;
+  }
+
+  /** Why a request whose headers passed is refused (bad signature, replayed), or undefined. */
+  private async refuse(req: IncomingMessage, raw: string): Promise<string | undefined> {
+    const signature = String(req.headers['x-slack-signature']);
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
     const valid = isValidSlackRequest({
       signingSecret: this.options.signingSecret,
       body: raw,
       headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-      nowMilliseconds: nowSeconds * 1000,
+      nowMilliseconds: this.nowSeconds() * 1000,
     });
     if (!valid) return 'bad signature';
-    if (!(await this.options.coord.firstSeen(`sig:${signature}`, MAX_SKEW_SECONDS * 2))) return 'replayed request';
+    const verdict = await this.options.coord.checkReplay(signature, timestamp, MAX_SKEW_SECONDS * 2);
+    if (verdict === 'replayed') return 'replayed request';
+    // The guard's memory starts later (its store restarted empty): whether this one was seen is unknown.
+    if (verdict === 'before-guard') return 'signed before the replay guard started';
     return undefined;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor((this.options.now?.() ?? Date.now()) / 1000);
   }
 
   private async dispatch(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, command?: string) {
@@ -166,8 +193,9 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
+/** The body; undefined when it is over MAX_BODY_BYTES; 'cut' when the connection closed before it all arrived. */
+function readBody(req: IncomingMessage): Promise<string | undefined | 'cut'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -180,6 +208,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', () => resolve('cut'));
+    req.on('close', () => resolve('cut'));
   });
 }

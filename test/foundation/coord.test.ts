@@ -1,7 +1,8 @@
 // One contract for coordination, run on every backend: in-process, Redis, and Postgres (Redis's stand-in).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Coord } from '../../src/coord/coord.js';
 import { withLock } from '../../src/coord/coord.js';
+import { failoverCoord } from '../../src/coord/failover.js';
 import { localCoord } from '../../src/coord/local.js';
 import { postgresCoord } from '../../src/coord/postgres.js';
 import { redisCoord } from '../../src/coord/redis.js';
@@ -99,6 +100,20 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
     expect(await coord.firstSeen('sig:abc', 60)).toBe(false);
   });
 
+  it('answers a signature fresh once, replayed after, and refuses what was signed before its guard restarted', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await coord.checkReplay('v0=aa', now, 600)).toBe('fresh');
+    expect(await coord.checkReplay('v0=aa', now, 600)).toBe('replayed');
+    // A restart of the guard (what a switch between Redis and Postgres does) refuses what was signed before it, seen
+    // or not, and takes what is signed from then on.
+    await coord.restartReplayGuard(now + 10);
+    expect(await coord.checkReplay('v0=bb', now + 9, 600)).toBe('before-guard');
+    expect(await coord.checkReplay('v0=cc', now + 10, 600)).toBe('fresh');
+    // The marker never moves back.
+    await coord.restartReplayGuard(now);
+    expect(await coord.checkReplay('v0=dd', now + 9, 600)).toBe('before-guard');
+  });
+
   it('elects one runner per cron slot', async () => {
     const slot = `opsbot:smoke:${new Date().toISOString()}`;
     const votes = await Promise.all([
@@ -106,6 +121,75 @@ describe.each(backends)('coordination (%s)', (_name, open) => {
       coord.runCoordinator.shouldRun(slot, 60_000),
     ]);
     expect(votes.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('a replay guard whose memory is gone', () => {
+  // The guard's marker follows the replica's clock: moved here, so "later" needs no waiting.
+  const start = new Date('2026-12-04T10:00:00Z');
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(start);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('in-process: a new process refuses what was signed before it started, and takes what is signed after', async () => {
+    const before = localCoord();
+    expect(await before.checkReplay('v0=captured', seconds(start), 600)).toBe('fresh');
+    await before.close();
+    vi.setSystemTime(new Date(start.getTime() + 5_000));
+    const after = localCoord();
+    expect(await after.checkReplay('v0=captured', seconds(start), 600)).toBe('before-guard');
+    expect(await after.checkReplay('v0=new', seconds(start) + 5, 600)).toBe('fresh');
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)('postgres: coord_keys emptied, the guard starts again from now', async () => {
+    const database = await createTestDatabase('replay');
+    const db = postgresDb(database.url, 2);
+    try {
+      await migrate(db);
+      const coord = postgresCoord(db);
+      expect(await coord.checkReplay('v0=captured', seconds(start), 600)).toBe('fresh');
+      await db.query('delete from coord_keys');
+      vi.setSystemTime(new Date(start.getTime() + 5_000));
+      expect(await coord.checkReplay('v0=captured', seconds(start), 600)).toBe('before-guard');
+      expect(await coord.checkReplay('v0=new', seconds(start) + 5, 600)).toBe('fresh');
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
+});
+
+describe.skipIf(!TEST_REDIS_URL)('the replay guard through a Redis outage', () => {
+  const start = new Date('2026-12-04T10:00:00Z');
+  const at = (seconds: number) => Math.floor(start.getTime() / 1000) + seconds;
+  afterEach(() => vi.useRealTimers());
+
+  it('refuses, once Redis is back with its data, a request accepted while the stand-in answered', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(start);
+    const redis = redisCoord(TEST_REDIS_URL!, redisPrefix());
+    await redis.connected(5_000);
+    let reachable = true;
+    // A partition, not a restart: Redis keeps what it knew, but nothing reaches it for a while.
+    const partitioned = { ...redis, available: () => reachable && redis.available() };
+    const coord = failoverCoord(partitioned, localCoord());
+    try {
+      expect(await coord.checkReplay('v0=before', at(0), 600)).toBe('fresh');
+      reachable = false;
+      vi.setSystemTime(new Date(start.getTime() + 10_000));
+      expect(await coord.checkReplay('v0=before', at(0), 600)).toBe('before-guard');
+      expect(await coord.checkReplay('v0=during', at(10), 600)).toBe('fresh');
+      reachable = true;
+      vi.setSystemTime(new Date(start.getTime() + 20_000));
+      expect(await coord.checkReplay('v0=during', at(10), 600)).toBe('before-guard');
+      expect(await coord.checkReplay('v0=after', at(20), 600)).toBe('fresh');
+      expect(await coord.checkReplay('v0=after', at(20), 600)).toBe('replayed');
+    } finally {
+      await coord.close();
+    }
   });
 });
 

@@ -32,7 +32,8 @@ describe('in-process coordination over a year', () => {
       if (minute % 10 === 0) await coord.rateLimit(`smoke:U${minute % 50}`, 10);
       if (minute % signatureEvery === 0 && seen < 100_000) {
         seen += 1;
-        expect(await coord.firstSeen(`sig:v0=${minute.toString(16).padStart(64, '0')}`, 600)).toBe(true);
+        const signature = `v0=${minute.toString(16).padStart(64, '0')}`;
+        expect(await coord.checkReplay(signature, Math.floor(Date.now() / 1000), 600)).toBe('fresh');
       }
       // The clock moves ten minutes at a time (the fires' own slots still differ by the minute): a year in seconds.
       if (minute % 10 === 9) vi.advanceTimersByTime(600_000);
@@ -41,8 +42,9 @@ describe('in-process coordination over a year', () => {
     const retained = heapUsed() - before;
     expect(retained).toBeLessThan(5 * 1024 * 1024);
     // Still doing its job: a signature seen a moment ago is refused.
-    expect(await coord.firstSeen('sig:v0=fresh', 600)).toBe(true);
-    expect(await coord.firstSeen('sig:v0=fresh', 600)).toBe(false);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await coord.checkReplay('v0=fresh', now, 600)).toBe('fresh');
+    expect(await coord.checkReplay('v0=fresh', now, 600)).toBe('replayed');
     await coord.close();
   }, 120_000);
 });
