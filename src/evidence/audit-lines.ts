@@ -43,6 +43,15 @@ export async function auditLinesBetween(db: Db, from: Date, to: Date): Promise<A
   return rows.map(toLine);
 }
 
+/** Every event from `from` to `to`, both inclusive (timestamps as Postgres reads them), in chain order. */
+export async function auditLinesFromTo(db: Db, from: string, to: string): Promise<AuditLine[]> {
+  const rows = await db.query<AuditLine>(
+    `select ${COLUMNS} from audit_events where at >= $1::timestamptz and at <= $2::timestamptz order by seq`,
+    [from, to],
+  );
+  return rows.map(toLine);
+}
+
 /** The newest event of the chain: its sequence number, hash and time; undefined for an empty log. */
 export async function auditChainHead(db: Db): Promise<ChainHead | undefined> {
   const [row] = await db.query<{ seq: number | string; hash: string; at: string }>(
