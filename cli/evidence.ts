@@ -5,6 +5,8 @@ import { verifyEvidencePackage } from '../src/evidence/verify.js';
 import { type CliCommand, type CliIo, parseCliArgs } from './args.js';
 import { EXIT } from './exit.js';
 
+const gapCount = (n: number) => `${n} gap${n === 1 ? '' : 's'}`;
+
 const USAGE = `opsbot evidence <YYYY-Qn> [--out DIR] [--json]   write the quarter's evidence package (default DIR evidence-<quarter>)
 opsbot evidence verify DIR                         check a package offline: every file, and the audit chain`;
 const HELP = `${USAGE}
@@ -97,7 +99,7 @@ async function build(quarterText: string, out: string | undefined, json: boolean
         [
           `Wrote the ${evidence.quarter} evidence package to ${dir}: ${delivered?.files} files, ${delivered?.bytes} bytes.`,
           ...evidence.controls.map(
-            (c) => `  ${c.title}: ${!c.inUse ? 'not in use' : c.gaps.length ? `${c.gaps.length} gap(s)` : 'no gap'}`,
+            (c) => `  ${c.title}: ${!c.inUse ? 'not in use' : c.gaps.length ? gapCount(c.gaps.length) : 'no gap'}`,
           ),
           ...(gaps.length ? ['Gaps:', ...gaps.map((g) => `  ${g}`)] : []),
           `Check it with: opsbot evidence verify ${dir}`,

@@ -166,6 +166,8 @@ export function summarizeControls(
   };
 
   return [drills, access, posture, approvals, uptime, retention, change].map((control) =>
-    control.inUse ? control : { ...control, gaps: [] },
+    control.inUse
+      ? control
+      : { ...control, happened: ['Not configured, and nothing was recorded in the quarter.'], gaps: [] },
   );
 }

@@ -55,7 +55,7 @@ describeWithPostgres('the quarterly evidence package', () => {
   it('lists every control with its requirement and marks exactly the missing review and the emergency deploy', async () => {
     expect(built.stderr).not.toContain('"level":"error"');
     expect(built.code).toBe(1);
-    expect(built.stdout).toContain('Access reviews: 1 gap(s)');
+    expect(built.stdout).toContain('Access reviews: 1 gap');
     const index = JSON.parse(await readFile(join(pkg, 'index.json'), 'utf8'));
     const byId = Object.fromEntries(index.controls.map((c: { id: string }) => [c.id, c]));
     expect(byId['access-reviews'].gaps).toEqual(['2026-W32 (2026-08-03 – 2026-08-09): no access review.']);
@@ -72,7 +72,7 @@ describeWithPostgres('the quarterly evidence package', () => {
     expect(byId['uptime'].happened).toHaveLength(3);
 
     const markdown = await readFile(join(pkg, 'INDEX.md'), 'utf8');
-    expect(markdown).toContain('## Access reviews: **1 gap(s)**');
+    expect(markdown).toContain('## Access reviews: **1 gap**');
     expect(markdown).toContain('- **GAP** 2026-W32 (2026-08-03 – 2026-08-09): no access review.');
     expect(markdown).toContain('## Restore drills: no gap');
     expect(markdown).toContain('## Change control: not in use');

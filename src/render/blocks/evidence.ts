@@ -3,11 +3,13 @@ import type { QuarterEvidence } from '../../evidence/package.js';
 import { mrkdwnInline } from '../escape.js';
 import { context, fitMessage, fitText, header, type SlackMessage, sections } from './kit.js';
 
+const gapCount = (n: number) => `${n} gap${n === 1 ? '' : 's'}`;
+
 export function evidenceSummaryMessage(e: QuarterEvidence, files: number, bytes: number): SlackMessage {
   const gaps = e.controls.reduce((sum, c) => sum + c.gaps.length, 0);
   const title = `Evidence ${e.quarter}: ${e.controls.filter((c) => c.inUse).length} controls in use, ${gaps} gap${gaps === 1 ? '' : 's'}`;
   const lines = e.controls.flatMap((c) => [
-    `${!c.inUse ? '➖' : c.gaps.length ? '❌' : '✅'} *${c.title}*: ${!c.inUse ? 'not in use' : c.gaps.length ? `${c.gaps.length} gap(s)` : 'no gap'} — ${mrkdwnInline(c.requirement)}`,
+    `${!c.inUse ? '➖' : c.gaps.length ? '❌' : '✅'} *${c.title}*: ${!c.inUse ? 'not in use' : c.gaps.length ? gapCount(c.gaps.length) : 'no gap'} — ${mrkdwnInline(c.requirement)}`,
     ...(c.inUse ? c.gaps.map((g) => `    • *GAP* ${mrkdwnInline(g)}`) : []),
   ]);
   const head = e.audit.head;

@@ -7,10 +7,16 @@ import { formatDuration } from '../../format.js';
 import type { MonthlyAvailability } from '../../uptime/monthly.js';
 import { githubCode, githubMarkdown } from '../escape.js';
 
+const gapCount = (n: number) => `${n} gap${n === 1 ? '' : 's'}`;
+
 const md = githubMarkdown;
 
 function controlSection(control: ControlSummary, files: string[]): string[] {
-  const status = !control.inUse ? 'not in use' : control.gaps.length ? `**${control.gaps.length} gap(s)**` : 'no gap';
+  const status = !control.inUse
+    ? 'not in use'
+    : control.gaps.length
+      ? `**${gapCount(control.gaps.length)}**`
+      : 'no gap';
   return [
     `## ${control.title}: ${status}`,
     '',
@@ -33,13 +39,13 @@ export function evidenceIndexMarkdown(e: QuarterEvidence, files: string[]): stri
   return [
     `# Evidence ${e.quarter} (${e.from} to ${e.to}, UTC)`,
     '',
-    `Generated ${e.generatedAt} by opsbot. ${e.controls.filter((c) => c.inUse).length} controls in use, ${gaps} gap(s) in all.`,
+    `Generated ${e.generatedAt} by opsbot. ${e.controls.filter((c) => c.inUse).length} controls in use, ${gapCount(gaps)} in all.`,
     '',
     '| Control | Required | Status |',
     '| --- | --- | --- |',
     ...e.controls.map(
       (c) =>
-        `| ${c.title} | ${md(c.requirement)} | ${!c.inUse ? 'not in use' : c.gaps.length ? `**${c.gaps.length} gap(s)**` : 'no gap'} |`,
+        `| ${c.title} | ${md(c.requirement)} | ${!c.inUse ? 'not in use' : c.gaps.length ? `**${gapCount(c.gaps.length)}**` : 'no gap'} |`,
     ),
     '',
     ...e.controls.flatMap((c) =>
