@@ -190,6 +190,35 @@ describeWithPostgres('the quarterly evidence package', () => {
     }
   });
 
+  it('fails on a changed manifest, and on an anchor that does not match its audit line', async () => {
+    const copy = join(work, 'manifest-edit');
+    await cp(pkg, copy, { recursive: true });
+    const manifestPath = join(copy, 'MANIFEST.sha256');
+    const manifest = await readFile(manifestPath, 'utf8');
+    await writeFile(
+      manifestPath,
+      manifest.replace(/^([0-9a-f])/, (c) => (c === '0' ? '1' : '0')),
+    );
+    const edited = await cli(['evidence', 'verify', copy], {});
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/^FAIL \S+: does not match its sha256 in the manifest/);
+
+    const anchored = join(work, 'anchor-edit');
+    await cp(pkg, anchored, { recursive: true });
+    const line = JSON.parse((await readFile(join(anchored, 'audit', 'audit-events.jsonl'), 'utf8')).split('\n')[1]!);
+    const anchors = join(anchored, 'audit', 'anchors.jsonl');
+    await writeFile(anchors, `${JSON.stringify({ seq: line.seq, hash: 'f'.repeat(64), at: line.at })}\n`);
+    await writeFile(
+      join(anchored, 'MANIFEST.sha256'),
+      manifest.replace(/^[0-9a-f]{64}( {2}audit\/anchors\.jsonl)$/m, `${sha256(await readFile(anchors))}$1`),
+    );
+    const result = await cli(['evidence', 'verify', anchored], {});
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `FAIL audit/anchors.jsonl seq ${line.seq}: the anchor does not match the audit line`,
+    );
+  });
+
   it('refuses a bad quarter and a folder that is not empty with exit 2, writing nothing', async () => {
     const bad = await cli(['evidence', '2026-Q5', '--out', join(work, 'q5')], env());
     expect(bad.code).toBe(2);
