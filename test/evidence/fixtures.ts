@@ -37,8 +37,8 @@ function drillReport(runId: string, day: string) {
 }
 
 export async function seedDrills(db: Db, days: string[]): Promise<void> {
-  for (const [i, day] of days.entries()) {
-    const id = `r_drill${i}`;
+  for (const day of days) {
+    const id = `r_drill${day.replace(/-/g, '')}`;
     await db.query(
       `insert into runs (id, kind, env, trigger, status, started_at, finished_at, report)
        values ($1, 'drill', 'staging', 'cron', 'passed', $2, $3, $4::jsonb)`,

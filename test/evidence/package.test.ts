@@ -12,7 +12,7 @@ import { runCli } from '../../cli/main.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { runOpsbot } from '../support/process.js';
-import { QUARTER, seedQuarter } from './fixtures.js';
+import { QUARTER, seedDrills, seedQuarter } from './fixtures.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 const run = promisify(execFile);
@@ -217,6 +217,24 @@ describeWithPostgres('the quarterly evidence package', () => {
     expect(result.stdout).toContain(
       `FAIL audit/anchors.jsonl seq ${line.seq}: the anchor does not match the audit line`,
     );
+  });
+
+  it('marks a month without a drill and the months without a retention report in a quarter of their own', async () => {
+    await seedDrills(bot.db, ['2026-04-01', '2026-06-01']);
+    const dir = join(work, 'q2');
+    const result = await cli(['evidence', '2026-Q2', '--out', dir], env());
+    expect(result.code).toBe(1);
+    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
+    const gaps = Object.fromEntries(index.controls.map((c: { id: string; gaps: string[] }) => [c.id, c.gaps]));
+    expect(gaps['restore-drills']).toEqual(['2026-05: no drill.']);
+    expect(gaps['data-retention']).toEqual([
+      '2026-04: no retention report.',
+      '2026-05: no retention report.',
+      '2026-06: no retention report.',
+    ]);
+    expect(gaps['access-reviews']).toEqual([]);
+    expect(index.audit.previousHash).toBe('0'.repeat(64));
+    expect((await cli(['evidence', 'verify', dir], {})).code).toBe(0);
   });
 
   it('refuses a bad quarter and a folder that is not empty with exit 2, writing nothing', async () => {
