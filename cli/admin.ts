@@ -114,13 +114,14 @@ export const configCommand: CliCommand = async (args, io) => {
 };
 
 export const auditCommand: CliCommand = async (args, io) => {
-  const usage = 'opsbot audit verify';
+  if (args[0] === 'export') return (await import('./audit-export.js')).auditExport(args.slice(1), io);
+  const usage = 'opsbot audit verify | export --from … --to … [--format jsonl|csv] [--out FILE]';
   const parsed = parseCliArgs(
     args,
     {},
     usage,
     io,
-    `Usage: ${usage}\n\nWalks the audit chain; exit 0 intact, 1 broken.`,
+    `Usage: ${usage}\n\nverify walks the audit chain (exit 0 intact, 1 broken); export writes a period of it (opsbot audit export --help).`,
   );
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.join(' ') !== 'verify') {

@@ -15,6 +15,9 @@ Usage: opsbot <command> [options]        (opsbot <command> --help for each)
   migrate                                 apply the bot's database migrations
   config check                            print the resolved configuration, secrets masked
   audit verify                            walk the audit chain; exit 1 on a break
+  audit export --from D --to D [--format jsonl|csv] [--out FILE]   the audit log of a period
+  evidence <YYYY-Qn> [--out DIR]          the quarter's evidence package for auditors
+  evidence verify DIR                     check a package offline (needs no configuration)
   smoke [env] [--json]                    health checks; exit 0 healthy, 1 failing, 2 config error
   seed pilots --confirm I_UNDERSTAND ...  seed pilot tenants (see opsbot seed --help)
   backup [env]                            take a backup now
@@ -48,6 +51,8 @@ const COMMANDS: Record<string, () => Promise<CliCommand>> = {
   uptime: async () => (await import('./uptime.js')).uptimeCli,
   maintenance: async () => (await import('./uptime.js')).maintenanceCli,
   approval: async () => (await import('./approval.js')).approvalCli,
+  // Loads no configuration itself: `evidence verify` runs with none (the build path loads its own).
+  evidence: async () => (await import('./evidence.js')).evidenceCli,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

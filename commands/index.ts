@@ -6,6 +6,7 @@ import { registerAlerts } from './alerts.js';
 import { registerApprovals } from './approvals.js';
 import { registerChangeControl } from './change-control.js';
 import { registerDrill } from './drill.js';
+import { registerEvidence } from './evidence.js';
 import { registerRetention } from './retention.js';
 import { registerSeed } from './seed.js';
 import { registerSmoke } from './smoke.js';
@@ -21,4 +22,5 @@ export function registerCommands(app: App, deps: Deps): void {
   registerChangeControl(app, deps);
   registerUptime(app, deps);
   registerApprovals(app, deps);
+  registerEvidence(app, deps);
 }

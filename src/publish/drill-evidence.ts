@@ -41,9 +41,16 @@ export function parseQuarter(text: string): Quarter | undefined {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const day = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
 
-export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string, now: Date): Promise<EvidenceExport> {
-  const runs = await drillsBetween(db, quarter.from, quarter.to);
-  await mkdir(dir, { recursive: true });
+export interface DrillEvidenceFiles {
+  /** Every drill's report (.txt and .json), then INDEX.txt and index.json. */
+  files: { filename: string; content: string }[];
+  passed: number;
+  withoutPass: string[];
+}
+
+/** The quarter's drill evidence as file texts: each run's report and an index; the package and the CLI write them. */
+export function drillEvidenceFiles(runs: DrillRun[], quarter: Quarter, now: Date): DrillEvidenceFiles {
+  const files: { filename: string; content: string }[] = [];
   const written: { name: string; sha256: string }[] = [];
   const filesOf = new Map<DrillRun, string>();
   const used = new Set<string>();
@@ -55,7 +62,7 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
       ['txt', drillReportText(run.report!)],
       ['json', `${JSON.stringify(run.report, null, 2)}\n`],
     ] as const) {
-      await writeFile(join(dir, `${base}.${ext}`), content);
+      files.push({ filename: `${base}.${ext}`, content });
       written.push({ name: `${base}.${ext}`, sha256: sha256(content) });
     }
     filesOf.set(run, `${base}.txt/.json`);
@@ -107,7 +114,7 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
     'Files (sha256):',
     ...written.map((f) => `${f.sha256}  ${f.name}`),
   ].join('\n');
-  await writeFile(join(dir, 'INDEX.txt'), `${index}\n`);
+  files.push({ filename: 'INDEX.txt', content: `${index}\n` });
   const summary = {
     quarter: quarter.label,
     exportedAt: now.toISOString(),
@@ -126,7 +133,15 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
       error: r.error,
     })),
   };
-  await writeFile(join(dir, 'index.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  files.push({ filename: 'index.json', content: `${JSON.stringify(summary, null, 2)}\n` });
+  return { files, passed, withoutPass };
+}
+
+export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string, now: Date): Promise<EvidenceExport> {
+  const runs = await drillsBetween(db, quarter.from, quarter.to);
+  const { files, passed, withoutPass } = drillEvidenceFiles(runs, quarter, now);
+  await mkdir(dir, { recursive: true });
+  for (const file of files) await writeFile(join(dir, file.filename), file.content);
   return {
     dir,
     quarter: quarter.label,
@@ -134,6 +149,6 @@ export async function exportDrillEvidence(db: Db, quarter: Quarter, dir: string,
     passed,
     failed: runs.length - passed,
     withoutPass,
-    files: [...written.map((f) => f.name), 'INDEX.txt', 'index.json'],
+    files: files.map((f) => f.filename),
   };
 }

@@ -104,3 +104,23 @@ export async function stopRequested(db: Db, id: string): Promise<boolean> {
   );
   return row?.stop ?? false;
 }
+
+/** The reports taken in [from, to), oldest first, and the deletions made from them (the quarter's evidence). */
+export async function reportsBetween(
+  db: Db,
+  from: Date,
+  to: Date,
+): Promise<{ reports: RetentionReport[]; deletions: Deletion[] }> {
+  const rows = await db.query<{ report: RetentionReport }>(
+    'select report from retention_reports where taken_at >= $1 and taken_at < $2 order by taken_at, id',
+    [from.toISOString(), to.toISOString()],
+  );
+  const reports = rows.map((r) => r.report);
+  const deletions = reports.length
+    ? await db.query<Deletion>(
+        `select ${DELETION} from retention_deletions where report_id = any($1) order by requested_at`,
+        [reports.map((r) => r.id)],
+      )
+    : [];
+  return { reports, deletions };
+}

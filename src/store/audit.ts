@@ -8,7 +8,7 @@ import type { Actor } from './runs.js';
 export const GENESIS_HASH = '0'.repeat(64);
 // Serializes appends across connections and replicas: no fork in the chain. ("audit" in ASCII.)
 const AUDIT_LOCK = 0x6175646974;
-const AT_FORMAT = `to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const AT_FORMAT = `to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export interface AuditEvent {
   action: string;

@@ -46,6 +46,7 @@ describe('manifest.yml', () => {
       '/approvals',
       '/change-control',
       '/drill',
+      '/evidence',
       '/maintenance',
       '/retention',
       '/seed',

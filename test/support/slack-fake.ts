@@ -13,6 +13,8 @@ export interface UploadedFile {
   id: string;
   filename: string;
   content: string;
+  /** The bytes as uploaded, for binary files (an archive) that content can't hold. */
+  bytes: Buffer;
   channel?: string;
   threadTs?: string;
 }
@@ -86,7 +88,7 @@ export class FakeSlack {
   readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private readonly outages = new Map<string, Outage>();
-  private readonly pendingUploads = new Map<string, { filename: string; content?: string }>();
+  private readonly pendingUploads = new Map<string, { filename: string; content?: string; bytes?: Buffer }>();
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
   private tsCounter = 0;
@@ -188,9 +190,12 @@ export class FakeSlack {
         .formData()
         .catch(() => undefined);
       const part = form?.get('body') ?? form?.get('file');
-      const content = part instanceof Blob ? await part.text() : raw.toString();
+      const bytes = part instanceof Blob ? Buffer.from(await part.arrayBuffer()) : raw;
       const pending = this.pendingUploads.get(id);
-      if (pending) pending.content = content;
+      if (pending) {
+        pending.content = bytes.toString();
+        pending.bytes = bytes;
+      }
       return { status: 200, body: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '');
@@ -299,6 +304,7 @@ export class FakeSlack {
             id: file.id,
             filename: pending?.filename ?? '',
             content: pending?.content ?? '',
+            bytes: pending?.bytes ?? Buffer.alloc(0),
             channel: args.channel_id,
             threadTs: args.thread_ts,
           });

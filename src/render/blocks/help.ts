@@ -100,6 +100,16 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/approvals help` — this text' },
     ],
   },
+  '/evidence': {
+    summary: "a quarter's evidence package for auditors: every control, its gaps, the audit log",
+    lines: [
+      {
+        line: "`/evidence <YYYY-Qn>` — build the quarter's package and upload it here, e.g. `/evidence 2026-Q3`",
+        role: 'reviewer',
+      },
+      { line: '`/evidence help` — this text' },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
