@@ -137,3 +137,64 @@ describeWithPostgres('backups in S3-compatible object storage', () => {
     expect(refused.stdout + refused.stderr).not.toContain('wrong-secret-value');
   });
 });
+
+describeWithPostgres('BACKUP_STORAGE and S3_* configuration', () => {
+  let state: TestDatabase;
+  let s3: S3Server;
+  beforeAll(async () => {
+    [state, s3] = await Promise.all([createTestDatabase('cfg'), startS3Server()]);
+  });
+  afterAll(() => Promise.all([state?.drop(), s3?.stop()]));
+
+  /** Runs `opsbot backup staging` with env on top of a working S3 setup; a configuration problem exits 2. */
+  const backupWith = (extra: Record<string, string | undefined>) =>
+    runOpsbot(['backup', 'staging'], {
+      ENVIRONMENTS: 'staging',
+      STAGING_DATABASE_URL: state.url,
+      DATABASE_URL: state.url,
+      ...s3.env,
+      BACKUP_STORAGE: `s3://${s3.bucket}/opsbot`,
+      ...extra,
+    });
+
+  it('refuses values that are not s3://bucket/prefix with a clear message, never showing credentials', async () => {
+    const cases: [string, string][] = [
+      ['s3:/opsbot-backups', '`s3:/opsbot-backups` is not s3://bucket/prefix'],
+      [
+        '/var/backups',
+        '`/var/backups` is not s3://bucket/prefix (leave it unset to keep backups in the local folder BACKUP_DIR)',
+      ],
+      ['s3://Bad_Bucket/x', 'names the bucket `Bad_Bucket`, which is not an S3 bucket name'],
+      ['s3://AKIAXX:top-secret-key@opsbot-backups/x', 'holds credentials: they never go in BACKUP_STORAGE'],
+      ['s3://opsbot-backups/a/../b', 'has an empty, `.` or `..` part in its prefix'],
+    ];
+    const results = await Promise.all(cases.map(([value]) => backupWith({ BACKUP_STORAGE: value })));
+    results.forEach((result, i) => {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`BACKUP_STORAGE: `);
+      expect(result.stderr).toContain(cases[i]![1]);
+      expect(result.stderr).toContain('Example: BACKUP_STORAGE=s3://acme-backups/opsbot');
+      expect(result.stdout + result.stderr).not.toContain('top-secret-key');
+    });
+    expect(await s3.keys()).toEqual([]);
+  });
+
+  it('names each bad S3_* setting at once, and S3_OBJECT_LOCK_DAYS without object storage', async () => {
+    const bad = await backupWith({ S3_ENDPOINT: 'minio:9000', S3_FORCE_PATH_STYLE: 'maybe', S3_OBJECT_LOCK_DAYS: '0' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'S3_ENDPOINT: `minio:9000` is not an http(s) URL. Example: S3_ENDPOINT=http://minio:9000',
+    );
+    expect(bad.stderr).toContain('S3_FORCE_PATH_STYLE: `maybe` must be true or false.');
+    expect(bad.stderr).toContain('S3_OBJECT_LOCK_DAYS: `0` must be at least 1. Example: S3_OBJECT_LOCK_DAYS=90');
+    const local = await backupWith({ BACKUP_STORAGE: undefined, S3_OBJECT_LOCK_DAYS: '30' });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain(
+      'S3_OBJECT_LOCK_DAYS: is set but BACKUP_STORAGE is not, and files in the local folder BACKUP_DIR cannot be locked.',
+    );
+    const noRegion = await backupWith({ S3_ENDPOINT: undefined, AWS_REGION: undefined });
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.stderr).toContain("AWS_REGION: is not set, and S3 needs the bucket's region");
+    expect(await s3.keys()).toEqual([]);
+  });
+});
