@@ -136,6 +136,16 @@ describeWithPostgres('backups in S3-compatible object storage', () => {
     expect(said).toContain('check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
     expect(refused.stdout + refused.stderr).not.toContain('wrong-secret-value');
   });
+
+  it('removes what a crashed upload left (objects without the marker) at the next backup', async () => {
+    const crashed = 'opsbot/prod/staging/20200101T000000Z';
+    await s3.write(`${crashed}/dump/toc.dat`, 'half a dump');
+    await s3.write(`${crashed}/manifest.json`, '{}');
+    const result = await runOpsbot(['backup', 'staging', '--json'], env());
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).pruned).toEqual(['staging/20200101T000000Z']);
+    expect(await s3.keys(`${crashed}/`)).toEqual([]);
+  });
 });
 
 describeWithPostgres('BACKUP_STORAGE and S3_* configuration', () => {
