@@ -136,14 +136,11 @@ export function s3Storage(config: S3StorageConfig, stagingDir: string): BackupSt
       // Uploads a crashed writer left: folders with objects but no marker.
       for (const folder of (await b.list(base, '/')).folders) {
         if (await b.head(`${folder}${COMPLETE_MARKER}`)) continue;
-        // Under object lock the server may refuse: the leftover stays until its retention ends, and is never whole.
-        if (
-          !(await removeAll(folder).then(
-            () => true,
-            () => false,
-          ))
-        )
-          continue;
+        try {
+          await removeAll(folder);
+        } catch {
+          continue; // Under object lock the server may refuse: it stays until its retention ends, never whole.
+        }
         swept.push(`${prefix}/${folder.slice(base.length).replace(/\/$/, '')}`);
       }
       return swept;
