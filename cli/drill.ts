@@ -80,7 +80,8 @@ const backup: CliCommand = async (args, io) => {
       io.out(
         r.verdict === 'PASS'
           ? `PASS backup ${r.backupId} of ${r.env}: ${r.path} · ${formatBytes(r.sizeBytes ?? 0)} · ${r.tableCount} tables, ` +
-              `${r.rowCount} rows · sha256 ${r.sha256} · ${formatMs(r.timings.totalMs)}${r.pruned.length ? ` · pruned ${r.pruned.join(', ')}` : ''}`
+              `${r.rowCount} rows · sha256 ${r.sha256} · ${formatMs(r.timings.totalMs)}${r.pruned.length ? ` · pruned ${r.pruned.join(', ')}` : ''}` +
+              `${r.kept.length ? ` · kept under object lock ${r.kept.join(', ')}` : ''}`
           : `FAIL backup of ${r.env}: ${r.reasons.join(' ')}`,
       );
     }

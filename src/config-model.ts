@@ -38,7 +38,8 @@ export interface Config {
   seed: { environments: string[]; maxTenants: number };
   /** pgBinDir: the folder holding pg_dump and pg_restore (PG_BIN_DIR); unset, they are looked up on PATH. */
   drill: { databaseUrl?: string; pgBinDir?: string };
-  backup: { environments: string[]; dir: string; retentionDays: number };
+  /** s3: where backups go when BACKUP_STORAGE is s3://…; unset, the local folder dir. */
+  backup: { environments: string[]; dir: string; retentionDays: number; s3?: S3StorageConfig };
   access: {
     databaseUrl?: string;
     usersSql?: string;
@@ -116,6 +117,18 @@ export interface Config {
 /** The inbound HTTP server's limits: a request not fully received within requestTimeoutMs is cut off. */
 export interface HttpConfig {
   requestTimeoutMs: number;
+}
+
+/** BACKUP_STORAGE=s3://bucket/prefix and its S3_* settings; credentials come from the AWS SDK's own chain. */
+export interface S3StorageConfig {
+  bucket: string;
+  /** Without leading or trailing `/`; '' for the bucket's root. */
+  prefix: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  region: string;
+  /** S3_OBJECT_LOCK_DAYS: each object is written with COMPLIANCE retention for this many days. */
+  objectLockDays?: number;
 }
 
 export interface RetentionConfig {

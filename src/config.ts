@@ -18,6 +18,7 @@ import {
   redisUrl,
 } from './config-model.js';
 import { readRetention } from './config-retention.js';
+import { readStorage } from './config-storage.js';
 import { readTransport } from './config-transport.js';
 import { MASK, maskUrl } from './redact.js';
 
@@ -234,6 +235,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       environments: namesIn('BACKUP_ENVIRONMENTS', '', true),
       dir: env.BACKUP_DIR || `${dataDir}/backups`,
       retentionDays: read('BACKUP_RETENTION_DAYS', count(1), '30', '30') ?? 30,
+      s3: readStorage(env, problems),
     },
     access: {
       databaseUrl: read('ACCESS_DATABASE_URL', postgresUrl, 'postgres://readonly:secret@localhost:5432/app'),

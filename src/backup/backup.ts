@@ -16,6 +16,7 @@ import { reasonOf, storageProblem } from './failures.js';
 import { type BackupManifest, MANIFEST_FILE } from './manifest.js';
 import { missingToolProblem, olderClientProblem, toolVersion } from './pg-tools.js';
 import { pruneBackups } from './retention.js';
+import { s3Storage } from './s3-storage.js';
 import { openSnapshot, type SourceSnapshot } from './snapshot.js';
 import { type BackupStorage, combinedSha256, listFiles, localStorage, type StagedBackup } from './storage.js';
 
@@ -39,12 +40,16 @@ export interface BackupReport {
   timings: { dumpMs?: number; checksumMs?: number; totalMs: number };
   /** Backups removed by retention (BACKUP_RETENTION_DAYS), and leftovers of crashed backups. */
   pruned: string[];
+  /** Expired backups retention left in place because object lock still holds them. */
+  kept: string[];
   startedAt: string;
   finishedAt: string;
 }
 
+/** BACKUP_STORAGE=s3://… (its files staged in BACKUP_DIR), or the local folder BACKUP_DIR. */
 export function storageFor(config: Deps['config']): BackupStorage {
-  return localStorage(config.backup.dir);
+  const { dir, s3 } = config.backup;
+  return s3 ? s3Storage(s3, dir) : localStorage(dir);
 }
 
 export async function takeBackup(target: DrillTarget, deps: BackupDeps, runId?: string): Promise<BackupReport> {
@@ -62,6 +67,7 @@ export async function takeBackup(target: DrillTarget, deps: BackupDeps, runId?: 
     versions: {},
     timings: { totalMs: 0 },
     pruned: [],
+    kept: [],
     startedAt: startedAt.toISOString(),
     finishedAt: '',
   };
@@ -125,7 +131,7 @@ export async function takeBackup(target: DrillTarget, deps: BackupDeps, runId?: 
       rowCount: sums.reduce((total, t) => total + t.rowCount, 0),
       timings: { dumpMs, checksumMs, totalMs: 0 },
     });
-    report.pruned = await pruneBackups(target.name, deps, storage);
+    Object.assign(report, await pruneBackups(target.name, deps, storage));
   } catch (error) {
     const reason = reasonOf(error, storage, `the source of ${target.name}`);
     if (!reason) throw error;

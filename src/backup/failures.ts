@@ -44,7 +44,9 @@ export function createProblem(error: unknown, server: DrillServer): string {
 
 /** A file-system error while writing or reading backup storage (full, not allowed, read-only) as a reason. */
 export function storageProblem(error: unknown, storage: BackupStorage): string {
-  const e = error as NodeJS.ErrnoException;
+  const e = error as NodeJS.ErrnoException & { reason?: string };
+  // Object storage says itself what went wrong (bucket, credentials, object lock).
+  if (e?.name === 'DrillFailure' && e.reason) return e.reason;
   const where = `BACKUP_DIR (${storage.location})`;
   if (e?.code === 'ENOSPC')
     return `The disk holding ${where} is full. Free space there or lower BACKUP_RETENTION_DAYS; the partial backup was removed.`;

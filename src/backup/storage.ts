@@ -1,8 +1,9 @@
-// Where backups are kept, behind a small interface: a local (or mounted, shared) directory today, object storage later.
+// Where backups are kept, behind a small interface: a local (or mounted, shared) directory, or object storage
+// (s3-storage.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 
 export interface StoredFile {
   /** Path inside the backup, with `/` separators: `dump/toc.dat`. */
@@ -25,6 +26,15 @@ export interface BackupStorage {
   open(key: string): Promise<string | undefined>;
   /** Every file of the backup with its size and sha256, read as a stream. */
   files(key: string): Promise<StoredFile[]>;
+  /** Lets go of what open(key) fetched (the local copy of a backup read from object storage). */
+  close(key: string): Promise<void>;
+  /**
+   * Writes one object, whole, at key (write each key once: under object lock it can never be replaced). For evidence
+   * packages or audit anchors; a folder of files is written with stage(key) … commit() instead.
+   */
+  put(key: string, bytes: Buffer | string): Promise<void>;
+  /** Until when the backup at key cannot be removed (object lock); undefined when nothing holds it. */
+  retainedUntil(key: string): Promise<Date | undefined>;
   remove(key: string): Promise<void>;
   /** Removes what writers that crashed left under prefix; returns what it removed. Call only under the env's lock. */
   sweep(prefix: string): Promise<string[]>;
@@ -107,6 +117,15 @@ export function localStorage(root: string): BackupStorage {
       return (await exists(join(path, 'manifest.json'))) ? path : undefined;
     },
     files: (key) => listFiles(pathOf(key), ['manifest.json']),
+    close: async () => {},
+    async put(key, bytes) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const partial = `${path}${PARTIAL}${process.pid}-${Date.now().toString(36)}`;
+      await writeFile(partial, bytes);
+      await rename(partial, path);
+    },
+    retainedUntil: async () => undefined,
     remove: (key) => rm(pathOf(key), { recursive: true, force: true }),
     async sweep(prefix) {
       const dir = pathOf(prefix);

@@ -85,6 +85,7 @@ export async function runDrill(
   }
 
   let created = false;
+  let openedPath: string | undefined;
   try {
     const { backup } = await step('backup', () =>
       pickBackup(target, deps, runId, report, async (detail) => {
@@ -93,6 +94,7 @@ export async function runDrill(
       }),
     );
     const manifest = backup.manifest!;
+    openedPath = backup.path ?? undefined;
     const { dir } = await step('integrity', () => checkIntegrity(backup, storage));
     report.backup!.sha256Verified = true;
     const { url } = await step('restore', () =>
@@ -108,6 +110,8 @@ export async function runDrill(
     report.reasons.push(failureReason(error, deps, runId, storage));
   } finally {
     if (created) await cleanup();
+    // A backup read back from object storage was copied to BACKUP_DIR for pg_restore: that copy goes now.
+    if (openedPath) await storage.close(openedPath).catch(() => {});
     for (const p of report.phases) if (p.status === 'pending') p.status = 'skipped';
   }
 

@@ -43,9 +43,10 @@ export async function checkIntegrity(backup: BackupRow, storage: BackupStorage):
   const dir = backup.path ? await storage.open(backup.path) : undefined;
   if (!dir) {
     const elsewhere = backup.storage !== storage.location ? `; it was written to ${backup.storage}` : '';
+    const setting = storage.location.startsWith('s3://') ? 'BACKUP_STORAGE' : 'BACKUP_DIR';
     throw new DrillFailure(
-      `Backup ${backup.id} is in the index but ${backup.path} is missing from BACKUP_DIR ` +
-        `(${storage.location})${elsewhere}. With more than one replica, BACKUP_DIR must be storage they all share.`,
+      `Backup ${backup.id} is in the index but ${backup.path} is missing from ${setting} ` +
+        `(${storage.location})${elsewhere}. With more than one replica, ${setting} must be storage they all share.`,
     );
   }
   const stored = new Map((await storage.files(backup.path!)).map((f) => [f.name, f]));
