@@ -137,7 +137,7 @@ export function opsbotHelpText(roles: readonly Role[], problem?: string): string
     ...runnable.flatMap((c) => [`*${c.command}* — ${c.summary}`, ...c.lines.map((line) => `• ${line}`)]),
     '',
     '_Add `help` to any command for its details, e.g. `/smoke help`._',
-    ...(hidden > 0 ? [`_${hidden} more command${hidden === 1 ? '' : 's'} need a role you do not have._`] : []),
+    ...(hidden > 0 ? [`_${hidden} more command${hidden === 1 ? ' needs' : 's need'} a role you do not have._`] : []),
   ].join('\n');
 }
 
