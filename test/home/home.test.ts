@@ -74,7 +74,7 @@ describe('App Home', () => {
       expect(text).toContain('&lt;!channel&gt;');
       expect(text).not.toContain('<!channel>');
       expect(text).toMatch(/\*open\* · since/);
-      expect(text).toContain('*qa* until');
+      expect(text).toContain('`qa` until');
       expect(text).toContain('db &lt;upgrade&gt; &amp; reindex');
     }
   });

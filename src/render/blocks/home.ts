@@ -3,7 +3,6 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import { formatAge } from '../../format.js';
 import type { HomeSummary } from '../../home/summary.js';
 import { mrkdwnCode, mrkdwnInline } from '../escape.js';
-import { maintenanceLine } from '../text/uptime.js';
 import { runnableCommands } from './help.js';
 import {
   actions,
@@ -54,7 +53,7 @@ function summaryGroups(s: HomeSummary): { title: string; lines: string[] }[] {
       ]
     : [];
   const environments = s.environments.map((e) => {
-    const backup = e.backup ? `backup ${e.backup.status} ${ago(e.backup.at, s.now)}` : 'no backup yet';
+    const backup = e.backup ? `backup ${mrkdwnInline(e.backup.status)} ${ago(e.backup.at, s.now)}` : 'no backup yet';
     const drill = e.drill
       ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${mrkdwnCode(e.drill.runId)})`
       : 'no drill yet';
@@ -65,7 +64,13 @@ function summaryGroups(s: HomeSummary): { title: string; lines: string[] }[] {
     { title: `🚨 Open alerts (${s.alertCount})`, lines: alerts.length > 0 ? alerts : ['No open alert.'] },
     {
       title: '🛠️ Maintenance windows',
-      lines: s.maintenance.length > 0 ? s.maintenance.map((w) => maintenanceLine(w)) : ['No window is open.'],
+      lines:
+        s.maintenance.length > 0
+          ? s.maintenance.map(
+              (w) =>
+                `• ${mrkdwnCode(w.env)} until ${slackDateTime(new Date(w.endsAt))} — ${mrkdwnInline(w.reason)} (by ${slackMention(w.createdBy)})`,
+            )
+          : ['No window is open.'],
     },
     { title: '✅ Approvals waiting for you', lines: approvals.length > 0 ? approvals : ['Nothing waits for you.'] },
     { title: '🔐 Latest access review', lines: access.length > 0 ? access : ['No review yet.'] },
