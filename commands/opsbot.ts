@@ -3,7 +3,7 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { homeSummary } from '../src/home/summary.js';
-import type { NextRuns } from '../src/publish/home.js';
+import { homeLinks, type NextRuns } from '../src/publish/home.js';
 import { opsbotHelpText } from '../src/render/blocks/help.js';
 import { homeStatusMessage } from '../src/render/blocks/home.js';
 import { mrkdwnCode } from '../src/render/escape.js';
@@ -33,7 +33,11 @@ export function registerOpsbot(app: App, deps: Deps, nextRuns: NextRuns): void {
     }
     await ack({ response_type: 'ephemeral', text: 'Gathering the status…' });
     const summary = await homeSummary(deps, command.user_id, nextRuns());
-    await respond({ response_type: 'ephemeral', replace_original: true, ...homeStatusMessage(summary) });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...homeStatusMessage(summary, await homeLinks(deps, summary)),
+    });
   });
 
   app.event('app_mention', async ({ event }) => {

@@ -10,6 +10,12 @@ import { recentDrills } from '../drill/history.js';
 import type { Role } from '../roles.js';
 import { type MaintenanceWindow, openWindows } from '../uptime/maintenance.js';
 
+/** Where a Slack message is: its channel and ts (the renderer links it once its permalink is known). */
+export interface MessageAt {
+  channel: string;
+  ts: string;
+}
+
 export interface NextRun {
   job: string;
   at: Date;
@@ -20,7 +26,10 @@ export interface HomeSummary {
   roles: Role[];
   now: Date;
   /** Open and acknowledged alerts, oldest first; at most MAX_ALERTS (alertCount says how many there are). */
-  alerts: Pick<AlertRow, 'id' | 'key' | 'status' | 'title' | 'first_seen' | 'acknowledged_by' | 'acknowledged_at'>[];
+  alerts: (Pick<AlertRow, 'id' | 'key' | 'status' | 'title' | 'first_seen' | 'acknowledged_by' | 'acknowledged_at'> & {
+    /** The alert's message, where its report and thread are. */
+    message?: MessageAt;
+  })[];
   alertCount: number;
   maintenance: MaintenanceWindow[];
   /** Deploys this person may approve and has not yet approved. */
@@ -37,7 +46,7 @@ export interface HomeSummary {
   environments: {
     env: string;
     backup?: { at: Date; status: string };
-    drill?: { at: Date; outcome: string; runId: string };
+    drill?: { at: Date; outcome: string; runId: string; message?: MessageAt };
   }[];
   nextRuns: NextRun[];
 }
@@ -65,7 +74,8 @@ export async function homeSummary(deps: SummaryDeps, user: string, nextRuns: Nex
     user,
     roles,
     now,
-    alerts: alerts.map(({ id, key, status, title, first_seen, acknowledged_by, acknowledged_at }) => ({
+    alerts: alerts.map(({ id, key, status, title, first_seen, acknowledged_by, acknowledged_at, ...row }) => ({
+      ...(row.slack_channel && row.slack_ts ? { message: { channel: row.slack_channel, ts: row.slack_ts } } : {}),
       id,
       key,
       status,
@@ -108,6 +118,14 @@ async function approvalsWaiting(deps: SummaryDeps, user: string): Promise<HomeSu
 
 async function backupsAndDrills(deps: SummaryDeps): Promise<HomeSummary['environments']> {
   const drills = await recentDrills(deps.db, 50);
+  const refs = await deps.db.query<{ id: string; slack_channel: string | null; slack_ts: string | null }>(
+    'select id, slack_channel, slack_ts from runs where id = any($1::text[]) and slack_ts is not null',
+    [drills.map((d) => d.runId)],
+  );
+  const messageOf = (runId: string): { message?: MessageAt } => {
+    const ref = refs.find((r) => r.id === runId);
+    return ref?.slack_channel && ref.slack_ts ? { message: { channel: ref.slack_channel, ts: ref.slack_ts } } : {};
+  };
   const names = [...new Set([...deps.config.backup.environments, ...drills.map((d) => d.env)])].filter(Boolean);
   return Promise.all(
     names.map(async (env) => {
@@ -117,7 +135,14 @@ async function backupsAndDrills(deps: SummaryDeps): Promise<HomeSummary['environ
         env,
         ...(backup ? { backup } : {}),
         ...(drill
-          ? { drill: { at: drill.finishedAt ?? drill.startedAt, outcome: drill.outcome, runId: drill.runId } }
+          ? {
+              drill: {
+                at: drill.finishedAt ?? drill.startedAt,
+                outcome: drill.outcome,
+                runId: drill.runId,
+                ...messageOf(drill.runId),
+              },
+            }
           : {}),
       };
     }),

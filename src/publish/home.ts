@@ -2,11 +2,30 @@
 // (debounced, one views.publish per person per change at most, none when their Home would look the same).
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import { homeSummary, type NextRun } from '../home/summary.js';
-import { homeView } from '../render/blocks/home.js';
+import { type HomeSummary, homeSummary, type NextRun } from '../home/summary.js';
+import { type HomeLinks, homeLinkKey, homeMessages, homeView } from '../render/blocks/home.js';
 
 export type HomeDeps = Pick<Deps, 'db' | 'roles' | 'config' | 'now' | 'chat' | 'log' | 'operations'>;
 export type NextRuns = () => NextRun[];
+
+// A message's permalink never changes: asked once per process (chat.getPermalink), not once per publish.
+const permalinks = new Map<string, string>();
+
+/** Permalinks of the messages the summary links to (alerts, drill reports); one that Slack won't give stays unlinked. */
+export async function homeLinks(deps: Pick<HomeDeps, 'chat'>, summary: HomeSummary): Promise<HomeLinks> {
+  const links: HomeLinks = {};
+  for (const message of homeMessages(summary)) {
+    const key = homeLinkKey(message);
+    if (!permalinks.has(key)) {
+      const url = await deps.chat.permalink(message);
+      if (permalinks.size >= 10_000) permalinks.clear();
+      if (url) permalinks.set(key, url);
+    }
+    const url = permalinks.get(key);
+    if (url) links[key] = url;
+  }
+  return links;
+}
 
 /** The view, less its "Updated …" line, hashed: a republish that would change nothing else is skipped. */
 function viewHash(view: ReturnType<typeof homeView>): string {
@@ -17,7 +36,8 @@ function viewHash(view: ReturnType<typeof homeView>): string {
 
 /** Publishes user's Home; force: whether to publish when it looks as it did (the person just opened it). */
 export async function publishHome(deps: HomeDeps, user: string, nextRuns: NextRuns, force: boolean): Promise<boolean> {
-  const view = homeView(await homeSummary(deps, user, nextRuns()));
+  const summary = await homeSummary(deps, user, nextRuns());
+  const view = homeView(summary, await homeLinks(deps, summary));
   const hash = viewHash(view);
   const [previous] = await deps.db.query<{ view_hash: string | null }>(
     'select view_hash from home_viewers where user_id = $1',

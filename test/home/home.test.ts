@@ -74,6 +74,8 @@ describe('App Home', () => {
       expect(text).toContain('&lt;!channel&gt;');
       expect(text).not.toContain('<!channel>');
       expect(text).toMatch(/\*open\* · since/);
+      // The alert links to its message, where its report and thread are.
+      expect(text).toMatch(/• <https:\/\/slack\.test\/archives\/C_ALERTS\/p\d+\|🚨 Smoke/);
       expect(text).toContain('`qa` until');
       expect(text).toContain('db &lt;upgrade&gt; &amp; reindex');
     }

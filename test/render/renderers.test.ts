@@ -172,6 +172,7 @@ const homeSummary = {
     first_seen: new Date(at),
     acknowledged_by: i % 2 ? null : h,
     acknowledged_at: new Date(at),
+    message: { channel: 'C1', ts: String(i) },
   })),
   alertCount: 40,
   maintenance: HOSTILE.map((h) => ({ id: '1', env: h, startsAt: at, endsAt: at, reason: h, createdBy: h })),
@@ -184,9 +185,11 @@ const homeSummary = {
   })),
   nextRuns: HOSTILE.map((h) => ({ job: h, at: new Date(at) })),
 } as never;
+// Permalinks come from Slack, but one carrying a forged link must still not become one.
+const homeLinks = Object.fromEntries(HOSTILE.map((h, i) => [`C1:${i}`, `https://x|y>${h}`]));
 const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
-  homeView: () => home.homeView(homeSummary),
-  homeStatusMessage: () => home.homeStatusMessage(homeSummary),
+  homeView: () => home.homeView(homeSummary, homeLinks),
+  homeStatusMessage: () => home.homeStatusMessage(homeSummary, homeLinks),
   smokeResultMessage: () => smoke.smokeResultMessage(smokeReport, 'r_1', ['U1']),
   smokeObservation: () => alertOf(smokeAlerts.smokeObservation(smokeReport, 'r_1', 'Svc')),
   backupObservation: () =>
@@ -299,6 +302,9 @@ const OPSBOT_TEXT_ONLY = new Set([
   // Help of every command: opsbot's own text; the problem line is escaped by its caller (commands/opsbot.ts).
   'opsbotHelpText',
   'runnableCommands',
+  // What the Home links to (channel and ts), for the publisher: no text.
+  'homeMessages',
+  'homeLinkKey',
   'reviewTitle',
   'comparedEarlierLines',
   'comparedEarlier',

@@ -18,8 +18,26 @@ import {
   slackMention,
 } from './kit.js';
 
+/** The messages a summary links to, for the publisher to resolve. */
+export function homeMessages(s: HomeSummary): { channel: string; ts: string }[] {
+  return [...s.alerts.map((a) => a.message), ...s.environments.map((e) => e.drill?.message)].filter(
+    (m): m is { channel: string; ts: string } => Boolean(m),
+  );
+}
+export { linkKey as homeLinkKey };
+
 export const homeIds = { seed: 'home.seed' } as const;
 const HOME_BLOCKS = 100;
+
+/** Permalinks by `channel:ts`, resolved by the publisher: a run id or an alert links to the message with its report. */
+export type HomeLinks = Record<string, string>;
+const linkKey = (m: { channel: string; ts: string }) => `${m.channel}:${m.ts}`;
+/** `<url|label>` when url is known (label already escaped for mrkdwn), else the label alone. */
+function linked(label: string, message: { channel: string; ts: string } | undefined, links: HomeLinks): string {
+  const url = message && links[linkKey(message)];
+  // A permalink is Slack's own https URL; anything else (or one carrying | or >) is not made a link.
+  return url && /^https:\/\/[^\s|<>]+$/.test(url) ? `<${url}|${label}>` : label;
+}
 
 const ago = (at: Date, now: Date) => `${formatAge((now.getTime() - at.getTime()) / 1000)} ago`;
 const roleLine = (s: HomeSummary) =>
@@ -28,13 +46,13 @@ const roleLine = (s: HomeSummary) =>
     : 'You hold no opsbot role: you see alerts and reports, and may acknowledge alerts.';
 
 /** The summary's sections as mrkdwn lines, each group under its title: shared by the Home and `/opsbot status`. */
-function summaryGroups(s: HomeSummary): { title: string; lines: string[] }[] {
+function summaryGroups(s: HomeSummary, links: HomeLinks): { title: string; lines: string[] }[] {
   const alerts = s.alerts.map((a) => {
     const state =
       a.status === 'acknowledged' && a.acknowledged_by
         ? `acknowledged by ${slackMention(a.acknowledged_by)}${a.acknowledged_at ? ` ${ago(a.acknowledged_at, s.now)}` : ''}`
         : `*${a.status}*`;
-    return `• ${mrkdwnInline(a.title)} — ${state} · since ${slackDateTime(a.first_seen)} (${ago(a.first_seen, s.now)})`;
+    return `• ${linked(mrkdwnInline(a.title), a.message, links)} — ${state} · since ${slackDateTime(a.first_seen)} (${ago(a.first_seen, s.now)})`;
   });
   if (s.alertCount > s.alerts.length) alerts.push(`…and ${s.alertCount - s.alerts.length} more open alerts`);
   const approvals = s.approvals.map(
@@ -55,7 +73,7 @@ function summaryGroups(s: HomeSummary): { title: string; lines: string[] }[] {
   const environments = s.environments.map((e) => {
     const backup = e.backup ? `backup ${mrkdwnInline(e.backup.status)} ${ago(e.backup.at, s.now)}` : 'no backup yet';
     const drill = e.drill
-      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${mrkdwnCode(e.drill.runId)})`
+      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${linked(mrkdwnCode(e.drill.runId), e.drill.message, links)})`
       : 'no drill yet';
     return `• ${mrkdwnCode(e.env)}: ${backup} · ${drill}`;
   });
@@ -83,9 +101,9 @@ function summaryGroups(s: HomeSummary): { title: string; lines: string[] }[] {
 }
 
 /** The App Home of one person: what needs them first, then what they may run. */
-export function homeView(s: HomeSummary): HomeView {
+export function homeView(s: HomeSummary, links: HomeLinks = {}): HomeView {
   const blocks: KnownBlock[] = [header('opsbot'), context(roleLine(s), `Updated ${slackDateTime(s.now)}`)];
-  for (const group of summaryGroups(s))
+  for (const group of summaryGroups(s, links))
     blocks.push(divider(), section(`*${group.title}*`), ...sections(group.lines, 4));
   const commands = runnableCommands(s.roles);
   blocks.push(divider(), section('*What you may run*'));
@@ -100,9 +118,9 @@ export function homeView(s: HomeSummary): HomeView {
 }
 
 /** `/opsbot status`: the Home's summary as an ephemeral message (50 blocks at most). */
-export function homeStatusMessage(s: HomeSummary): SlackMessage {
+export function homeStatusMessage(s: HomeSummary, links: HomeLinks = {}): SlackMessage {
   const blocks: KnownBlock[] = [header('opsbot status'), context(roleLine(s))];
-  for (const group of summaryGroups(s)) blocks.push(section(`*${group.title}*`), ...sections(group.lines, 3));
+  for (const group of summaryGroups(s, links)) blocks.push(section(`*${group.title}*`), ...sections(group.lines, 3));
   const waiting = s.approvals.length + (s.access?.needsYou ? 1 : 0);
   return {
     text: `opsbot status: ${s.alertCount} open alert(s), ${s.maintenance.length} maintenance window(s), ${waiting} waiting for you`,
