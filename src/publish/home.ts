@@ -4,25 +4,17 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { type HomeSummary, homeSummary, type NextRun } from '../home/summary.js';
 import { type HomeLinks, homeLinkKey, homeMessages, homeView } from '../render/blocks/home.js';
+import { permalinkOf } from './run-links.js';
 
 export type HomeDeps = Pick<Deps, 'db' | 'roles' | 'config' | 'now' | 'chat' | 'log' | 'operations'>;
 export type NextRuns = () => NextRun[];
-
-// A message's permalink never changes: asked once per process (chat.getPermalink), not once per publish.
-const permalinks = new Map<string, string>();
 
 /** Permalinks of the messages the summary links to (alerts, drill reports); one that Slack won't give stays unlinked. */
 export async function homeLinks(deps: Pick<HomeDeps, 'chat'>, summary: HomeSummary): Promise<HomeLinks> {
   const links: HomeLinks = {};
   for (const message of homeMessages(summary)) {
-    const key = homeLinkKey(message);
-    if (!permalinks.has(key)) {
-      const url = await deps.chat.permalink(message);
-      if (permalinks.size >= 10_000) permalinks.clear();
-      if (url) permalinks.set(key, url);
-    }
-    const url = permalinks.get(key);
-    if (url) links[key] = url;
+    const url = await permalinkOf(deps, message);
+    if (url) links[homeLinkKey(message)] = url;
   }
   return links;
 }

@@ -214,19 +214,22 @@ const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
   drillResultMessage: () => drill.drillResultMessage(drillReport),
   drillHistoryText: () =>
     msg(
-      drill.drillHistoryText([
-        {
-          runId: 'r',
-          env: 'staging',
-          status: 'failed',
-          trigger: 'slash',
-          actor: 'U1',
-          startedAt: new Date(at),
-          finishedAt: null,
-          error: all,
-          outcome: 'FAIL',
-        } as never,
-      ]),
+      drill.drillHistoryText(
+        [
+          {
+            runId: 'r',
+            env: 'staging',
+            status: 'failed',
+            trigger: 'slash',
+            actor: 'U1',
+            startedAt: new Date(at),
+            finishedAt: null,
+            error: all,
+            outcome: 'FAIL',
+          } as never,
+        ],
+        { r: `https://x|y>${all}` },
+      ),
     ),
   busyTextFor: () => msg(drill.busyTextFor('staging', holder)),
   seedConfirmModal: () => ({
@@ -305,6 +308,8 @@ const OPSBOT_TEXT_ONLY = new Set([
   // What the Home links to (channel and ts), for the publisher: no text.
   'homeMessages',
   'homeLinkKey',
+  // A run id opsbot made and a permalink: covered through drillHistoryText, fed a forged one.
+  'runIdLink',
   'reviewTitle',
   'comparedEarlierLines',
   'comparedEarlier',
