@@ -8,6 +8,7 @@ import { initialPhases } from '../src/drill/report.js';
 import { drillOperation } from '../src/operate/drill.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { latestOnly } from '../src/publish/latest-only.js';
+import { runLinks } from '../src/publish/run-links.js';
 import { maskUrl } from '../src/redact.js';
 import {
   busyTextFor,
@@ -42,7 +43,12 @@ export function registerDrill(app: App, deps: Deps): void {
     if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });
     if ('history' in parsed) {
       await ack();
-      await respond({ response_type: 'ephemeral', text: drillHistoryText(await recentDrills(deps.db, 10)) });
+      const runs = await recentDrills(deps.db, 10);
+      const links = await runLinks(
+        deps,
+        runs.map((run) => run.runId),
+      );
+      await respond({ response_type: 'ephemeral', text: drillHistoryText(runs, links) });
       return;
     }
     const { target } = parsed;

@@ -1,6 +1,7 @@
 // /seed pilots [prefix] [count]: opens the confirmation modal; its submission is guarded, locked, seeded and reported
 // as one progress message in the channel, with the seed log and shadow reports in its thread.
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../src/deps.js';
 import { operate, rethrow } from '../src/operate/operate.js';
@@ -48,6 +49,24 @@ export function parseSeedText(
   return { prefix: prefix ?? DEFAULT_PREFIX, count: count ?? String(DEFAULT_COUNT) };
 }
 
+/** The confirmation modal, as /seed pilots and the App Home's button open it; trigger_id lives 3 s, so nothing slow first. */
+export async function openSeedModal(
+  deps: Deps,
+  client: WebClient,
+  triggerId: string,
+  actor: { user: string; channel: string },
+  prefill: { prefix: string; count: string },
+  reply: (text: string) => Promise<unknown>,
+): Promise<void> {
+  const destinations = seedDestinations(deps.config);
+  if (destinations.length === 0)
+    return void (await reply('No environment may be seeded: set SEED_ENVIRONMENTS, e.g. SEED_ENVIRONMENTS=staging.'));
+  await client.views.open({
+    trigger_id: triggerId,
+    view: seedConfirmModal({ destinations, ...prefill, maxTenants: deps.config.seed.maxTenants, metadata: actor }),
+  });
+}
+
 export function registerSeed(app: App, deps: Deps): void {
   app.command('/seed', async ({ command, ack, respond, client }) => {
     const parsed = parseSeedText(command.text, deps.config.seed.maxTenants);
@@ -60,14 +79,7 @@ export function registerSeed(app: App, deps: Deps): void {
     const actor = { user: command.user_id, channel: command.channel_id };
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
     if (!(await requireRole(deps, actor, 'operator', '/seed pilots', reply))) return;
-    const destinations = seedDestinations(deps.config);
-    if (destinations.length === 0)
-      return void (await reply('No environment may be seeded: set SEED_ENVIRONMENTS, e.g. SEED_ENVIRONMENTS=staging.'));
-    // trigger_id expires 3 s after the command: open the modal before anything slow.
-    await client.views.open({
-      trigger_id: command.trigger_id,
-      view: seedConfirmModal({ destinations, ...parsed, maxTenants: deps.config.seed.maxTenants, metadata: actor }),
-    });
+    await openSeedModal(deps, client, command.trigger_id, actor, parsed, reply);
   });
 
   app.view(seedIds.confirmModal, async ({ ack, view, body }) => {

@@ -6,6 +6,7 @@ import type { Coord } from './coord/coord.js';
 import type { GithubApp } from './github/app.js';
 import type { Metrics } from './http/metrics.js';
 import type { Mailer } from './mail/mailer.js';
+import type { OperationEvents } from './operate/events.js';
 import type { Roles } from './roles.js';
 import type { Chat } from './slack/chat.js';
 import type { Audit } from './store/audit.js';
@@ -37,6 +38,8 @@ export interface Deps {
   targets: Targets;
   /** Delivers queued notices now (the alert lifecycle's port to publish/; the janitor delivers what fails). */
   outbox: { deliver(refs: string[]): Promise<void> };
+  /** Finished operations (the App Home refreshes on them); absent where nothing listens (CLI, some tests). */
+  operations?: OperationEvents;
 }
 
 export interface Job {

@@ -13,6 +13,7 @@ import { healthRoutes } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
+import { refreshHomesOnChange } from './publish/home.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -86,7 +87,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   app.error(createErrorHandler(deps));
   auditCommandInvocations(app, deps);
-  registerCommands(app, deps);
+  const schedule = { nextRuns: (): { job: string; at: Date }[] => [] };
+  registerCommands(app, deps, () => schedule.nextRuns());
   options.register?.(app, deps);
 
   // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.
@@ -105,6 +107,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   void deps.roles.refresh();
   void identity.identify();
   const scheduler = startScheduler(options.jobs ?? allJobs, deps);
+  schedule.nextRuns = scheduler.nextRuns;
+  const stopHomeRefresh = refreshHomesOnChange(deps, () => schedule.nextRuns());
   // What a stopped replica handed back (or a crashed one's lapsed claims) goes out now, not at the next janitor.
   void deliverOutbox(deps).catch((error) => deps.log.warn({ err: error }, 'outbox delivery at start failed'));
   const heartbeat = setInterval(
@@ -131,6 +135,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       ]);
       if (jobsLeft + requestsLeft > 0) deps.log.warn({ jobsLeft, requestsLeft }, 'stopping with work still in flight');
       clearInterval(heartbeat);
+      stopHomeRefresh();
       // Claims of deliveries that did not finish go back now, so the restart (or another replica) sends them at once.
       const released = await releaseClaims(deps.db, deps.runs.owner).catch(() => 0);
       if (released > 0) deps.log.warn({ released }, 'handed back outbox claims of deliveries still in flight');

@@ -10,6 +10,8 @@ import { inFlight } from './settle.js';
 export interface Scheduler {
   /** Job name -> the expression it runs on; disabled jobs are absent. */
   readonly schedules: Record<string, string>;
+  /** Each scheduled job's next fire, for the App Home. */
+  nextRuns(): { job: string; at: Date }[];
   /** Stops firing, then waits up to graceMs for jobs still running; returns how many were still running. */
   stop(graceMs?: number): Promise<number>;
 }
@@ -136,6 +138,11 @@ export function startScheduler(jobs: Job[], deps: Deps): Scheduler {
   deps.log.info({ schedules, tz: deps.config.scheduleTz }, 'scheduler started');
   return {
     schedules,
+    nextRuns: () =>
+      tasks.flatMap((task) => {
+        const at = task.getNextRun();
+        return at ? [{ job: (task.name ?? '').replace(/^opsbot:/, ''), at }] : [];
+      }),
     async stop(graceMs = 0) {
       stopped.abort();
       await Promise.all(tasks.map((task) => task.destroy()));

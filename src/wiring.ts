@@ -13,6 +13,7 @@ import { createGithub } from './github/client.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger } from './log.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createOperationEvents } from './operate/events.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
 import { createRoles } from './roles.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -100,6 +101,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     metrics: createMetrics(db),
     targets: options.wrap?.targets?.(pgTargets()) ?? pgTargets(),
     outbox: { deliver: (refs) => deliverOutbox(deps, { refs, now: true }).then(() => {}) },
+    operations: createOperationEvents((error) => log.warn({ err: error }, 'operation listener failed')),
   };
   return deps;
 }

@@ -73,3 +73,13 @@ export async function expiredBackups(db: Db, env: string, cutoff: Date): Promise
 export async function markPruned(db: Db, id: string, at: Date): Promise<void> {
   await db.query(`update backups set status = 'pruned', pruned_at = $2 where id = $1`, [id, at.toISOString()]);
 }
+
+/** The last backup of env that is not pruned, complete or failed: its result and age, as the App Home shows them. */
+export async function latestBackupAttempt(db: Db, env: string): Promise<{ at: Date; status: string } | undefined> {
+  const [row] = await db.query<{ at: Date; status: string }>(
+    `select coalesce(taken_at, created_at) as at, status from backups where env = $1 and status <> 'pruned'
+      order by created_at desc, id desc limit 1`,
+    [env],
+  );
+  return row && { at: new Date(row.at), status: row.status };
+}

@@ -10,7 +10,7 @@ import { roleRefusal } from './refusal.js';
 import type { OperateOptions, OperationContext, OperationSpec, Outcome } from './spec.js';
 
 export type { OperateOptions, OperationContext, OperationSpec, Outcome } from './spec.js';
-export type OperateDeps = Pick<Deps, 'config' | 'coord' | 'db' | 'runs' | 'audit' | 'roles' | 'log'>;
+export type OperateDeps = Pick<Deps, 'config' | 'coord' | 'db' | 'runs' | 'audit' | 'roles' | 'log' | 'operations'>;
 
 const LOCK_RETRY_MS = 5_000;
 
@@ -159,6 +159,7 @@ async function execute<R, P>(
       report = await spec.run(context());
       await deps.db.transaction((tx) => settle(report, tx));
     }
+    deps.operations?.emit({ kind: spec.kind, outcome: 'done' });
     return { outcome: 'done', runId, report };
   } catch (cause) {
     const error = cause instanceof Error ? cause.message : String(cause);
@@ -168,6 +169,7 @@ async function execute<R, P>(
       if (runId) await deps.runs.finish(runId, status, { error }, tx);
       await deps.audit.append(event(status, { error }), tx);
     });
+    deps.operations?.emit({ kind: spec.kind, outcome: status === 'interrupted' ? 'interrupted' : 'failed' });
     return status === 'interrupted'
       ? { outcome: 'interrupted', runId, error }
       : { outcome: 'failed', runId, error, cause };

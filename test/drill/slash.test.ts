@@ -196,6 +196,8 @@ describeWithPostgres('/drill restore', () => {
     expect(text).toContain('*staging* FAIL');
     expect(text).toContain('*opsbot* PASS');
     expect(text).toContain('Table billing.Invoice Lines');
+    // Each run id started from Slack links to the message holding its report (and evidence thread).
+    expect(text).toMatch(/<https:\/\/slack\.test\/archives\/C_OPS\/p\d+\|`r_[^`]+`>/);
   });
 
   it('answers help and unknown environments with the usage and the configured environments, running nothing', async () => {

@@ -8,7 +8,11 @@ interface Manifest {
   display_information: { name: string; description: string };
   features: { slash_commands: { command: string; url: string; description: string; usage_hint: string }[] };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions?: { request_url: string; bot_events: string[] };
+    socket_mode_enabled: boolean;
+  };
 }
 // Parsed as Slack parses it: a YAML error here is an app that cannot be created from the manifest.
 const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as Manifest;
@@ -20,6 +24,8 @@ const sources = (dir: string) =>
     .map((f) => readFileSync(new URL(`../../${dir}/${f}`, import.meta.url), 'utf8'))
     .join('\n');
 const code = `${sources('commands')}\n${sources('src')}\n${sources('jobs')}`;
+const subscribed = manifest.settings.event_subscriptions?.bot_events ?? [];
+const listened = [...new Set([...code.matchAll(/app\.event\(\s*'([^']+)'/g)].map((m) => m[1]!))].sort();
 const registered = [...code.matchAll(/app\.command\(\s*'([^']+)'/g)].map((m) => m[1]).sort();
 
 // Web API methods opsbot may call -> the bot scope each needs (undefined: none).
@@ -37,6 +43,12 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   'views.open': undefined,
   'views.update': undefined,
   'views.push': undefined,
+  'views.publish': undefined,
+};
+// Events opsbot subscribes to -> the bot scope each needs (undefined: none).
+const EVENT_SCOPE: Record<string, string | undefined> = {
+  app_home_opened: undefined,
+  app_mention: 'app_mentions:read',
 };
 
 describe('manifest.yml', () => {
@@ -48,6 +60,7 @@ describe('manifest.yml', () => {
       '/drill',
       '/evidence',
       '/maintenance',
+      '/opsbot',
       '/retention',
       '/seed',
       '/smoke',
@@ -64,7 +77,15 @@ describe('manifest.yml', () => {
     const needed = new Set(called.flatMap((m) => SCOPE_OF[m] ?? []));
     needed.add('commands');
     needed.add('chat:write.public');
+    for (const event of subscribed) {
+      expect(Object.keys(EVENT_SCOPE), `unknown event ${event}`).toContain(event);
+      if (EVENT_SCOPE[event]) needed.add(EVENT_SCOPE[event]);
+    }
     expect(scopes).toEqual([...needed].sort());
+  });
+
+  it('subscribes to exactly the events the code listens to', () => {
+    expect([...subscribed].sort()).toEqual(listened);
   });
 
   it('points every request URL at /slack/events, with interactivity on', () => {

@@ -13,6 +13,7 @@ import * as accessModals from '../../src/render/blocks/access-modals.js';
 import * as alert from '../../src/render/blocks/alert.js';
 import * as drill from '../../src/render/blocks/drill.js';
 import * as help from '../../src/render/blocks/help.js';
+import * as home from '../../src/render/blocks/home.js';
 import * as posture from '../../src/render/blocks/posture.js';
 import * as retention from '../../src/render/blocks/retention.js';
 import * as seed from '../../src/render/blocks/seed.js';
@@ -159,7 +160,36 @@ const alertOf = (o: AlertObservation) =>
 const msg = (text: string) => ({ text });
 
 /** Renderer -> its output with the corpus in every foreign field. */
+const homeSummary = {
+  user: 'U1',
+  roles: ['admin', 'operator', 'reviewer'],
+  now: new Date(at),
+  alerts: HOSTILE.map((h, i) => ({
+    id: String(i),
+    key: h,
+    status: i % 2 ? 'open' : 'acknowledged',
+    title: h,
+    first_seen: new Date(at),
+    acknowledged_by: i % 2 ? null : h,
+    acknowledged_at: new Date(at),
+    message: { channel: 'C1', ts: String(i) },
+  })),
+  alertCount: 40,
+  maintenance: HOSTILE.map((h) => ({ id: '1', env: h, startsAt: at, endsAt: at, reason: h, createdBy: h })),
+  approvals: HOSTILE.map((h) => ({ id: h, env: h, title: h, ref: h, requestedBy: h, expiresAt: at })),
+  access: { id: 'ar_1', takenAt: new Date(at), decision: 'flagged', decidedBy: all, needsYou: false },
+  environments: HOSTILE.map((h) => ({
+    env: h,
+    backup: { at: new Date(at), status: h },
+    drill: { at: new Date(at), outcome: h, runId: h },
+  })),
+  nextRuns: HOSTILE.map((h) => ({ job: h, at: new Date(at) })),
+} as never;
+// Permalinks come from Slack, but one carrying a forged link must still not become one.
+const homeLinks = Object.fromEntries(HOSTILE.map((h, i) => [`C1:${i}`, `https://x|y>${h}`]));
 const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
+  homeView: () => home.homeView(homeSummary, homeLinks),
+  homeStatusMessage: () => home.homeStatusMessage(homeSummary, homeLinks),
   smokeResultMessage: () => smoke.smokeResultMessage(smokeReport, 'r_1', ['U1']),
   smokeObservation: () => alertOf(smokeAlerts.smokeObservation(smokeReport, 'r_1', 'Svc')),
   backupObservation: () =>
@@ -184,19 +214,22 @@ const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
   drillResultMessage: () => drill.drillResultMessage(drillReport),
   drillHistoryText: () =>
     msg(
-      drill.drillHistoryText([
-        {
-          runId: 'r',
-          env: 'staging',
-          status: 'failed',
-          trigger: 'slash',
-          actor: 'U1',
-          startedAt: new Date(at),
-          finishedAt: null,
-          error: all,
-          outcome: 'FAIL',
-        } as never,
-      ]),
+      drill.drillHistoryText(
+        [
+          {
+            runId: 'r',
+            env: 'staging',
+            status: 'failed',
+            trigger: 'slash',
+            actor: 'U1',
+            startedAt: new Date(at),
+            finishedAt: null,
+            error: all,
+            outcome: 'FAIL',
+          } as never,
+        ],
+        { r: `https://x|y>${all}` },
+      ),
     ),
   busyTextFor: () => msg(drill.busyTextFor('staging', holder)),
   seedConfirmModal: () => ({
@@ -269,6 +302,14 @@ const OPSBOT_TEXT_ONLY = new Set([
   'drillTitle',
   'drillUsage',
   'usageText',
+  // Help of every command: opsbot's own text; the problem line is escaped by its caller (commands/opsbot.ts).
+  'opsbotHelpText',
+  'runnableCommands',
+  // What the Home links to (channel and ts), for the publisher: no text.
+  'homeMessages',
+  'homeLinkKey',
+  // A run id opsbot made and a permalink: covered through drillHistoryText, fed a forged one.
+  'runIdLink',
   'reviewTitle',
   'comparedEarlierLines',
   'comparedEarlier',
@@ -291,6 +332,7 @@ const MODULES = {
   alert,
   drill,
   help,
+  home,
   posture,
   retention,
   seed,

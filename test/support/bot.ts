@@ -47,6 +47,8 @@ export interface Bot {
   slash(command: string, text?: string, who?: { user?: string; channel?: string; triggerId?: string }): Promise<Answer>;
   action(payload: ActionPayload): Promise<Answer>;
   submitView(payload: ViewPayload): Promise<Answer>;
+  /** An Events API delivery (event_callback, JSON, signed) carrying event. */
+  event(event: Record<string, unknown>): Promise<Answer>;
   /** A raw POST to /slack/events: signed unless headers say otherwise. */
   post(
     body: string,
@@ -230,6 +232,19 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
           response_urls: [],
         }),
       );
+    },
+    event(event) {
+      const body = JSON.stringify({
+        token: 'legacy',
+        team_id: 'T_TEST',
+        api_app_id: 'A_OPSBOT',
+        type: 'event_callback',
+        event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: 'T_TEST', user_id: 'U_OPSBOT', is_bot: true }],
+        event: { event_ts: `${Date.now() / 1000}`, ...event },
+      });
+      return post(body, { contentType: 'application/json' });
     },
     async stop(graceMs = 0) {
       if (stopped) return;

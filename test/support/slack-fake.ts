@@ -40,6 +40,7 @@ const JSON_FIELDS = ['blocks', 'attachments', 'view', 'files', 'metadata'];
 const LIMITS = {
   message: 50,
   modal: 100,
+  home: 100,
   section: 3000,
   header: 150,
   buttonLabel: 75,
@@ -287,6 +288,15 @@ export class FakeSlack {
       case 'views.push':
         return (
           invalid(blockProblem(args.view?.blocks, LIMITS.modal)) ?? {
+            ok: true,
+            view: { id: `V${randomUUID().slice(0, 8)}`, ...args.view },
+          }
+        );
+      case 'views.publish':
+        if (!/^[UW][A-Z0-9_]+$/.test(String(args.user_id ?? ''))) return { ok: false, error: 'invalid_arguments' };
+        if (args.view?.type !== 'home') return { ok: false, error: 'invalid_arguments' };
+        return (
+          invalid(blockProblem(args.view?.blocks, LIMITS.home)) ?? {
             ok: true,
             view: { id: `V${randomUUID().slice(0, 8)}`, ...args.view },
           }

@@ -91,8 +91,8 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
   };
 }
 
-/** The answer to `/drill restore history`: the last drills, newest first. */
-export function drillHistoryText(runs: DrillRun[]): string {
+/** The answer to `/drill restore history`: the last drills, newest first; run ids link to their report's message. */
+export function drillHistoryText(runs: DrillRun[], links: Record<string, string> = {}): string {
   if (runs.length === 0) return 'No restore drill has run yet. Start one with `/drill restore [env]`.';
   const lines = runs.map((run) => {
     const outcome = run.outcome;
@@ -101,9 +101,15 @@ export function drillHistoryText(runs: DrillRun[]): string {
       run.report?.timings.recoveryMs !== undefined ? ` · recovery ${formatMs(run.report.timings.recoveryMs)}` : '';
     const why = outcome === 'PASS' ? '' : ` — ${cut(mrkdwnInline(run.report?.reasons[0] ?? run.error ?? ''), 300)}`;
     const by = run.actor ? slackMention(run.actor) : run.trigger === 'cron' ? 'schedule' : run.trigger;
-    return `${icon} ${slackDateTime(run.startedAt)} · *${run.env}* ${outcome} · ${by} · \`${run.runId}\`${recovery}${why}`;
+    return `${icon} ${slackDateTime(run.startedAt)} · *${run.env}* ${outcome} · ${by} · ${runIdLink(run.runId, links[run.runId])}${recovery}${why}`;
   });
   return cut([`*Last ${runs.length} restore drill${runs.length === 1 ? '' : 's'}*`, ...lines].join('\n'), 3900);
+}
+
+/** A run id in code font, linked to its report when a permalink (Slack's own https URL) is known. */
+export function runIdLink(runId: string, url: string | undefined): string {
+  const id = mrkdwnCode(runId);
+  return url && /^https:\/\/[^\s|<>]+$/.test(url) ? `<${url}|${id}>` : id;
 }
 
 export function drillUsage(names: string[], problem?: string): string {

@@ -110,9 +110,46 @@ const USAGE: Record<string, { summary: string; lines: Usage[] }> = {
       { line: '`/evidence help` — this text' },
     ],
   },
+  '/opsbot': {
+    summary: 'what you may run here, and what needs you',
+    lines: [
+      { line: '`/opsbot [help]` — every command you may run, with examples' },
+      { line: "`/opsbot status` — the App Home's summary as a message: alerts, windows, approvals, backups, drills" },
+    ],
+  },
 };
 
 export const slashCommands = Object.keys(USAGE);
+
+const isHelpLine = (u: Usage) => /^`\/[\w-]+ help`/.test(u.line);
+
+/** The commands the caller may run, each with only the lines their roles allow (its own `help` line left out). */
+export function runnableCommands(roles: readonly Role[]): { command: string; summary: string; lines: string[] }[] {
+  const allowed = (line: Usage) => !line.role || roles.includes(line.role) || roles.includes('admin');
+  return Object.entries(USAGE)
+    .map(([command, usage]) => ({
+      command,
+      summary: usage.summary,
+      lines: usage.lines.filter((u) => allowed(u) && !isHelpLine(u)).map((u) => u.line),
+    }))
+    .filter((c) => c.lines.length > 0);
+}
+
+/**
+ * One help for all of opsbot: each command the caller may run, with examples. A command with nothing but its own
+ * `help` left (`/seed` for someone with no role) is left out, and a note says how many.
+ */
+export function opsbotHelpText(roles: readonly Role[], problem?: string): string {
+  const runnable = runnableCommands(roles);
+  const hidden = slashCommands.length - runnable.length;
+  return [
+    ...(problem ? [problem, ''] : []),
+    ...runnable.flatMap((c) => [`*${c.command}* — ${c.summary}`, ...c.lines.map((line) => `• ${line}`)]),
+    '',
+    '_Add `help` to any command for its details, e.g. `/smoke help`._',
+    ...(hidden > 0 ? [`_${hidden} more command${hidden === 1 ? ' needs' : 's need'} a role you do not have._`] : []),
+  ].join('\n');
+}
 
 /** The usage of command, limited to what roles allow; a note says when some subcommands are hidden. */
 export function usageText(
