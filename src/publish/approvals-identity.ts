@@ -43,7 +43,8 @@ export async function learnRequesterAtClick(
   request: ApprovalRequest,
   clicker: string,
 ): Promise<void> {
-  if (request.requesterSlack || request.status !== 'pending' || !deps.config.slack.botToken) return;
+  const open = request.status === 'pending' || (request.emergency && !request.retroApprovedAt);
+  if (request.requesterSlack || !open || !deps.config.slack.botToken) return;
   let slack = await resolveRequester(deps, request.requestedBy);
   if (!slack) {
     const email = await requesterEmail(deps, request.requestedBy);
