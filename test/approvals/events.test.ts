@@ -153,4 +153,23 @@ describeWithPostgres('the approvals event stream', () => {
     expect(performance.now() - clicked).toBeLessThan(1000);
     expect(cli.stdout()).toContain('Approved: production v3.1.0');
   });
+
+  it('binds approvals to env + ref + sha: a request for another sha of the same ref stays pending', async () => {
+    const first = await open({ ref: 'v6.0.0' });
+    const other = await open({ ref: 'v6.0.0', sha: 'f'.repeat(40) });
+    expect(other).not.toBe(first);
+    await clickApprove(bot, PEOPLE.ann, first);
+    await clickApprove(bot, PEOPLE.bob, first);
+    const { stream } = await follow(`${bot.url}/api/approvals/${first}/events`);
+    await stream.ended;
+    expect(events(stream.text()).at(-1)!.data.request.status).toBe('approved');
+    const rows = await bot.db.query<{ id: string; status: string; votes: number }>(
+      `select r.id, r.status, (select count(*)::int from approval_votes v where v.request_id = r.id) as votes
+         from approval_requests r where r.ref = 'v6.0.0' order by r.sha`,
+    );
+    expect(rows).toEqual([
+      { id: first, status: 'approved', votes: 2 },
+      { id: other, status: 'pending', votes: 0 },
+    ]);
+  });
 });
