@@ -51,6 +51,7 @@ export function registerApprovals(app: App, deps: Deps): void {
       const waiting = [];
       for (const r of await pendingRequests(deps.db)) {
         if (r.requesterSlack === user || r.approvals.some((a) => a.by === user)) continue;
+        if (new Date(r.expiresAt).getTime() <= deps.now().getTime()) continue;
         if (await deps.roles.listed(user, deps.config.approvals.approvers[r.env] ?? [])) waiting.push(r);
       }
       const links = new Map<string, string | undefined>();

@@ -41,11 +41,15 @@ export function createLogger(
         },
       },
       serializers: {
-        err: (error: Error) => ({
-          type: error.name,
-          message: maskSecrets(error.message, extraSecrets),
-          stack: error.stack && maskSecrets(error.stack, extraSecrets),
-        }),
+        // An error's text given as `err` (many callers pass String(error)) is masked as it is, never dereferenced.
+        err: (error: unknown) =>
+          error instanceof Error
+            ? {
+                type: error.name,
+                message: maskSecrets(String(error.message), extraSecrets),
+                stack: error.stack && maskSecrets(error.stack, extraSecrets),
+              }
+            : maskSecrets(String(error), extraSecrets),
       },
     },
     // stderr by default: stdout is for what a command answers (JSON reports, audit verify), never log lines.

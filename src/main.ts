@@ -129,9 +129,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       stopping = true;
       const [jobsLeft, requestsLeft] = await Promise.all([
         scheduler.stop(graceMs),
-        receiver
-          ? receiver.stop(graceMs)
-          : app.stop().then(() => new Promise<number>((resolve) => server.close(() => resolve(0)))),
+        receiver ? receiver.stop(graceMs) : app.stop().then(() => closeServer(server, graceMs)),
       ]);
       if (jobsLeft + requestsLeft > 0) deps.log.warn({ jobsLeft, requestsLeft }, 'stopping with work still in flight');
       clearInterval(heartbeat);
@@ -151,4 +149,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
       deps.log.info('opsbot stopped');
     },
   };
+}
+
+/** Socket Mode's health/API server: idle connections now, open ones (event streams) after the grace. */
+function closeServer(server: ReturnType<typeof createServer>, graceMs: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    server.close(() => resolve(0));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  });
 }

@@ -156,3 +156,12 @@ export async function firstDelivery(db: Db, id: string, event: string, at: Date)
   );
   return rows.length === 1;
 }
+
+/** Records who the requester is in Slack, once it is known: false when it was known already. */
+export async function learnRequester(db: Db, id: string, slack: string): Promise<boolean> {
+  const rows = await db.query(
+    'update approval_requests set requester_slack = $2 where id = $1 and requester_slack is null returning id',
+    [id, slack],
+  );
+  return rows.length === 1;
+}

@@ -1,5 +1,6 @@
 // The approvals HTTP API: POST /api/approvals opens a request, GET /api/approvals/:id answers it, and with ?wait=N
-// holds the answer up to N seconds until the request is decided (long-poll; the CLI's --wait uses it).
+// holds the answer up to N seconds until the request is decided (long-poll); GET /api/approvals/:id/events (or with
+// `Accept: text/event-stream`) streams it as server-sent events, which the CLI's --wait uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { requestInput } from '../approvals/request.js';
@@ -7,6 +8,7 @@ import { getRequest } from '../approvals/store.js';
 import type { Deps } from '../deps.js';
 import { awaitDecision, openRequest } from '../publish/approvals.js';
 import { decisionLine } from '../render/text/approvals.js';
+import { streamDecision, wantsEvents } from './api-approvals-events.js';
 import { authenticate, json, readText } from './api-auth.js';
 
 const MAX_WAIT_SECONDS = 55;
@@ -22,17 +24,21 @@ function parseJson(text: string): unknown {
 export function approvalApiRoutes(deps: Deps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://opsbot');
-    const match = /^\/api\/approvals(?:\/([a-z0-9_]+))?$/.exec(url.pathname);
+    const match = /^\/api\/approvals(?:\/([a-z0-9_]+)(?:\/(events))?)?$/.exec(url.pathname);
     if (!match) return false;
-    const id = match[1];
+    const [, id, tail] = match;
     if (!((req.method === 'POST' && !id) || (req.method === 'GET' && id))) {
-      json(res, 405, { error: 'use POST /api/approvals or GET /api/approvals/:id' });
+      json(res, 405, { error: 'use POST /api/approvals, GET /api/approvals/:id or GET /api/approvals/:id/events' });
       return true;
     }
     const tokenName = await authenticate(deps, req, res);
     if (!tokenName) return true;
     const actor = { user: `api:${tokenName}` };
 
+    if (req.method === 'GET' && wantsEvents(req, tail)) {
+      await streamDecision(deps, id!, url, res);
+      return true;
+    }
     if (req.method === 'GET') {
       const wait = Number(url.searchParams.get('wait') ?? 0);
       if (!Number.isFinite(wait) || wait < 0) {

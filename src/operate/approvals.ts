@@ -19,7 +19,15 @@ export function requesterSlackId(config: Deps['config'], requestedBy: string): s
 export function requestOperation(
   deps: ConfigDeps,
   input: RequestInput,
-  options: { actor: Actor; trigger: RunTrigger; source: ApprovalSource; github?: GithubTarget; emergency?: boolean },
+  options: {
+    actor: Actor;
+    trigger: RunTrigger;
+    source: ApprovalSource;
+    github?: GithubTarget;
+    emergency?: boolean;
+    /** Resolved by the caller (by email through Slack); the map's answer when not given. */
+    requesterSlack?: string | null;
+  },
 ): OperationSpec<ApprovalRequest> {
   const { env, ref, sha } = input;
   return {
@@ -39,7 +47,7 @@ export function requestOperation(
       insertRequest(ctx.tx!, {
         ...input,
         id: randomId('a'),
-        requesterSlack: requesterSlackId(deps.config, input.requestedBy),
+        requesterSlack: options.requesterSlack ?? requesterSlackId(deps.config, input.requestedBy),
         required: deps.config.approvals.required,
         source: options.source,
         emergency: options.emergency,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { toCsvTable } from '../access/export.js';
 import type { ApprovalsEvidence } from '../approvals/evidence.js';
 import type { ApprovalRequest } from '../approvals/request.js';
+import { githubMarkdown } from '../render/escape.js';
 
 export interface EvidenceFile {
   filename: string;
@@ -67,9 +68,12 @@ function markdown(e: ApprovalsEvidence): string {
     '| created | env | ref | sha | requested by | status | approvers | notes |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...e.requests.map((r) => {
+      // Text opsbot did not write (reasons, exemptions, refs, check names) is escaped for GitHub Markdown, cell by
+      // cell: no HTML, mentions, forged links or extra columns.
+      const md = githubMarkdown;
       const notes = [
-        r.exemption ? `exemption: ${r.exemption}` : '',
-        r.rejectReason ? `rejected by ${r.rejectedBy}: ${r.rejectReason}` : '',
+        r.exemption ? `exemption: ${md(r.exemption)}` : '',
+        r.rejectReason ? `rejected by ${md(r.rejectedBy)}: ${md(r.rejectReason)}` : '',
         r.emergency
           ? r.retroApprovedAt
             ? `emergency, approved after the fact ${r.retroApprovedAt}`
@@ -77,20 +81,20 @@ function markdown(e: ApprovalsEvidence): string {
           : '',
         r.checklist
           .filter((k) => k.state !== 'passed')
-          .map((k) => `${k.name} ${k.state}`)
+          .map((k) => `${md(k.name)} ${k.state}`)
           .join(', '),
       ].filter(Boolean);
       const cells = [
         r.createdAt,
-        r.env,
-        r.ref,
+        md(r.env),
+        md(r.ref),
         r.sha.slice(0, 7),
-        r.requestedBy,
+        md(r.requestedBy),
         r.status,
-        r.approvals.map((a) => `${a.by} ${a.at}`).join('; '),
+        r.approvals.map((a) => `${md(a.by)} ${a.at}`).join('; '),
         notes.join('; '),
       ];
-      return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+      return `| ${cells.join(' | ')} |`;
     }),
   ];
   return `${lines.join('\n')}\n`;

@@ -11,6 +11,7 @@ import { maskSecrets } from '../redact.js';
 import { approvalMessage } from '../render/blocks/approvals.js';
 import { githubComment } from '../render/text/approvals.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
+import { learnRequesterAtClick, resolveRequester } from './approvals-identity.js';
 
 /** How often a waiting caller looks at the request: a decision is seen within this, far under the 1 s promised. */
 const WAIT_POLL_MS = 150;
@@ -20,7 +21,8 @@ export async function openRequest(
   input: RequestInput,
   options: { actor: Actor; trigger: RunTrigger; source: ApprovalSource; github?: GithubTarget; emergency?: boolean },
 ): Promise<Outcome<ApprovalRequest>> {
-  const outcome = await operate(deps, requestOperation(deps, input, options));
+  const requesterSlack = await resolveRequester(deps, input.requestedBy);
+  const outcome = await operate(deps, requestOperation(deps, input, { ...options, requesterSlack }));
   if (outcome.outcome === 'done') await postRequest(deps, outcome.report);
   return outcome;
 }
@@ -59,7 +61,9 @@ export async function click(
   deps: Deps,
   request: { id: string; actor: Actor; trigger: RunTrigger; decision: 'approve' | 'reject'; reason?: string },
 ): Promise<Outcome<DecisionReport>> {
-  const env = (await getRequest(deps.db, request.id))?.env ?? '';
+  const current = await getRequest(deps.db, request.id);
+  if (current) await learnRequesterAtClick(deps, current, request.actor.user);
+  const env = current?.env ?? '';
   const outcome = await operate(deps, clickOperation(deps, { ...request, env }));
   if (outcome.outcome === 'done') await showDecision(deps, outcome.report);
   return outcome;

@@ -25,6 +25,10 @@ export interface Chat extends GroupDirectory {
   permalink(ref: MessageRef): Promise<string | undefined>;
   /** The id (`S…`) of a user group, by handle (`ops`, `@ops`) or id; undefined when Slack has no such group. */
   groupId(group: string): Promise<string | undefined>;
+  /** The Slack user with this email (users.lookupByEmail, scope users:read.email); undefined when none. */
+  userByEmail(email: string): Promise<string | undefined>;
+  /** A user's email (users.info, scope users:read.email); undefined when Slack does not say. */
+  emailOf(user: string): Promise<string | undefined>;
   /** The WebClient itself, for listeners (views.open and the like); domain code uses the methods above. */
   readonly client: WebClient;
 }
@@ -95,6 +99,16 @@ export function webChat(client: WebClient, marked: WebClient = client): Chat {
       return result?.permalink;
     },
     groupId,
+    async userByEmail(email) {
+      const result = await client.users.lookupByEmail({ email }).catch((error) => {
+        if (slackErrorCode(error) === 'users_not_found') return undefined;
+        throw error;
+      });
+      return result?.user?.id;
+    },
+    async emailOf(user) {
+      return (await client.users.info({ user })).user?.profile?.email;
+    },
     async members(group) {
       const id = await groupId(group);
       if (!id) return [];

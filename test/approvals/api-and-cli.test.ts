@@ -116,3 +116,33 @@ describeWithPostgres('the approvals API and its tokens', () => {
     expect((await audits(bot, 'approval.emergency')).map((a) => a.outcome)).toEqual(['exempted']);
   });
 });
+
+describeWithPostgres('the approvals API rate limit', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await startApprovalsBot({ OPSBOT_API_RATE_PER_MIN: '3' });
+  });
+  afterAll(() => bot?.stop());
+
+  it('answers 429 with Retry-After past the per-token limit, audits it, and changes nothing', async () => {
+    const get = () =>
+      fetch(`${bot.url}/api/approvals/a_missing`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get()).status);
+    const limited = await fetch(`${bot.url}/api/approvals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ env: 'production', ref: 'v1', sha: SHA, title: 't', requestedBy: 'octocat' }),
+    });
+    expect([...statuses, limited.status]).toEqual([404, 404, 404, 429]);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { error: string }).error).toContain('at most 3 requests a minute per token');
+    expect((await audits(bot, 'api.use')).map((a) => a.outcome)).toEqual([
+      'allowed',
+      'allowed',
+      'allowed',
+      'rate-limited',
+    ]);
+    expect(await bot.db.query('select id from approval_requests')).toEqual([]);
+  });
+});

@@ -40,6 +40,9 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
+  // Who a deploy's requester is, by email (src/publish/approvals-identity.ts).
+  'users.lookupByEmail': ['users:read', 'users:read.email'],
+  'users.info': ['users:read', 'users:read.email'],
   'views.open': undefined,
   'views.update': undefined,
   'views.push': undefined,
@@ -70,9 +73,9 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the Web API methods the code calls', () => {
-    const called = [...code.matchAll(/client\.(chat|conversations|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map(
-      (m) => `${m[1]}.${m[2]}`,
-    );
+    const called = [
+      ...code.matchAll(/client\.(chat|conversations|files|usergroups|users|views)\.(\w+(?:\.\w+)?)\(/g),
+    ].map((m) => `${m[1]}.${m[2]}`);
     for (const method of called) expect(Object.keys(SCOPE_OF), `unknown Web API method ${method}`).toContain(method);
     const needed = new Set(called.flatMap((m) => SCOPE_OF[m] ?? []));
     needed.add('commands');

@@ -85,6 +85,8 @@ export class FakeGithub {
   readonly repos = new FakeRepos();
   /** POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule, as received. */
   readonly deploymentReviews: FakeDeploymentReview[] = [];
+  /** Users' public emails (login -> email), for GET /users/{login}. */
+  readonly userEmails: Record<string, string> = {};
   /** The most requests that were being answered at the same moment. */
   maxInFlight = 0;
   url = '';
@@ -222,6 +224,9 @@ export class FakeGithub {
         page.items.map((m, i) => ({ login: m.login, id: i + 1, type: 'User', site_admin: false })),
         page.headers,
       );
+    }
+    if (method === 'GET' && parts[0] === 'users' && parts.length === 2) {
+      return answer(200, { login: parts[1], id: 7, type: 'User', email: this.userEmails[parts[1]!] ?? null });
     }
     const rule = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule$/.exec(url.pathname);
     if (method === 'POST' && rule) {

@@ -85,6 +85,8 @@ export class FakeSlack {
   readonly files: UploadedFile[] = [];
   /** Members of user groups: handle -> { id, users }. */
   groups: Record<string, { id: string; users: string[] }> = {};
+  /** Users' emails (user id -> email), for users.info and users.lookupByEmail. */
+  emails: Record<string, string> = {};
   /** Every message posted, as conversations.history and conversations.replies see them. */
   readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
@@ -327,8 +329,18 @@ export class FakeSlack {
         const group = Object.values(this.groups).find((g) => g.id === args.usergroup);
         return group ? { ok: true, users: group.users } : { ok: false, error: 'no_such_subteam' };
       }
-      case 'users.info':
-        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'UTC' } };
+      case 'users.info': {
+        const email = this.emails[String(args.user)];
+        const profile = email ? { email } : {};
+        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'UTC', profile } };
+      }
+      case 'users.lookupByEmail': {
+        const wanted = String(args.email).toLowerCase();
+        const found = Object.entries(this.emails).find(([, email]) => email.toLowerCase() === wanted);
+        return found
+          ? { ok: true, user: { id: found[0], profile: { email: found[1] } } }
+          : { ok: false, error: 'users_not_found' };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
