@@ -7,8 +7,10 @@ import { acknowledgeOperation } from '../src/operate/alerts.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { alertIds } from '../src/render/blocks/alert.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import { registerAlertActions } from './alert-actions.js';
 
 export function registerAlerts(app: App, deps: Deps): void {
+  registerAlertActions(app, deps);
   // No role is required: whoever can see the alert channel is who responds to alerts, and an on-call engineer who
   // is not in OPSBOT_* must still be able to stop the reminders at 3 am. Acknowledging changes only the alert's
   // bookkeeping, never a system, and every acknowledgement is audited with who and when.

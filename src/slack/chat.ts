@@ -25,6 +25,10 @@ export interface Chat extends GroupDirectory {
   permalink(ref: MessageRef): Promise<string | undefined>;
   /** The id (`S…`) of a user group, by handle (`ops`, `@ops`) or id; undefined when Slack has no such group. */
   groupId(group: string): Promise<string | undefined>;
+  /** The id of the bot's DM channel with user (conversations.open, scope im:write). */
+  openDm(user: string): Promise<string>;
+  /** The user's IANA time zone (users.info, scope users:read); undefined when Slack does not say. */
+  timeZone(user: string): Promise<string | undefined>;
   /** The WebClient itself, for listeners (views.open and the like); domain code uses the methods above. */
   readonly client: WebClient;
 }
@@ -95,6 +99,15 @@ export function webChat(client: WebClient, marked: WebClient = client): Chat {
       return result?.permalink;
     },
     groupId,
+    async openDm(user) {
+      const result = await client.conversations.open({ users: user });
+      if (!result.channel?.id) throw new Error('conversations.open returned no channel');
+      return result.channel.id;
+    },
+    async timeZone(user) {
+      const result = await client.users.info({ user }).catch(() => undefined);
+      return result?.user?.tz || undefined;
+    },
     async members(group) {
       const id = await groupId(group);
       if (!id) return [];
