@@ -82,6 +82,8 @@ export class FakeSlack {
   readonly files: UploadedFile[] = [];
   /** Members of user groups: handle -> { id, users }. */
   groups: Record<string, { id: string; users: string[] }> = {};
+  /** users.info's `tz` per user id; UTC for anyone not listed. */
+  timeZones: Record<string, string> = {};
   /** Every message posted, as conversations.history and conversations.replies see them. */
   readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
@@ -312,7 +314,13 @@ export class FakeSlack {
         return group ? { ok: true, users: group.users } : { ok: false, error: 'no_such_subteam' };
       }
       case 'users.info':
-        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'UTC' } };
+        return {
+          ok: true,
+          user: { id: args.user, name: String(args.user).toLowerCase(), tz: this.timeZones[args.user] ?? 'UTC' },
+        };
+      case 'conversations.open':
+        // The DM channel of one user: `D_<user>`, the same each time, as Slack's is.
+        return args.users ? { ok: true, channel: { id: `D_${args.users}` } } : { ok: false, error: 'users_not_found' };
       default:
         return { ok: false, error: 'unknown_method' };
     }
