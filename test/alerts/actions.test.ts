@@ -27,7 +27,7 @@ describe('alert actions: snooze and resolve', () => {
       now: () => now,
       env: { ALERT_ESCALATE_MINUTES: '30', ALERT_ONCALL_GROUP: '@oncall', ...env },
     });
-    bot.slack.groups = { oncall: { id: 'S_ONCALL', users: ['U_A', 'U_B'] } };
+    bot.slack.groups = { oncall: { id: 'S0ONCALL', users: ['U_A', 'U_B'] } };
   };
   const advance = (minutes: number) => {
     now = new Date(now.getTime() + minutes * 60_000);
@@ -95,7 +95,7 @@ describe('alert actions: snooze and resolve', () => {
     // Escalation counts again from the end of the snooze.
     advance(31);
     await runJob(janitorJob, bot.deps);
-    expect(textOf(threadReplies().at(-1)?.args)).toContain('<!subteam^S_ONCALL>');
+    expect(textOf(threadReplies().at(-1)?.args)).toContain('<!subteam^S0ONCALL>');
   });
 
   it('takes one of two snoozes clicked at once and tells the other it is already snoozed', async () => {
