@@ -31,6 +31,10 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   // Looking up a marked post before repeating it: public and private alert channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // The alerts' DMs: "still on it?" and escalation.
+  'conversations.open': 'im:write',
+  // The clicker's time zone, for "Snooze until tomorrow 09:00".
+  'users.info': 'users:read',
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
@@ -56,9 +60,9 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes of the Web API methods the code calls', () => {
-    const called = [...code.matchAll(/client\.(chat|conversations|files|usergroups|views)\.(\w+(?:\.\w+)?)\(/g)].map(
-      (m) => `${m[1]}.${m[2]}`,
-    );
+    const called = [
+      ...code.matchAll(/client\.(chat|conversations|files|usergroups|users|views)\.(\w+(?:\.\w+)?)\(/g),
+    ].map((m) => `${m[1]}.${m[2]}`);
     for (const method of called) expect(Object.keys(SCOPE_OF), `unknown Web API method ${method}`).toContain(method);
     const needed = new Set(called.flatMap((m) => SCOPE_OF[m] ?? []));
     needed.add('commands');

@@ -4,8 +4,11 @@ import type { ModalView } from '@slack/types';
 import type { DmType } from '../../alerts/outbox.js';
 import type { AlertRow } from '../../alerts/store.js';
 import { plain } from '../escape.js';
-import { alertIds, bareTitle } from './alert.js';
+import { alertIds } from './alert.js';
 import { actions, button, cut, type SlackMessage, section, slackDateTime, slackMention, slackTime } from './kit.js';
+
+/** The title without its leading emoji. */
+const bareTitle = (title: string) => title.replace(/^[^\p{L}\p{N}*_`]+/u, '');
 
 export function resolveModal(alert: AlertRow, metadata: string, noteMax: number): ModalView {
   return {

@@ -33,7 +33,7 @@ export interface AlertLink {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** The title without its leading emoji, for "Resolved: …". */
-export const bareTitle = (title: string) => title.replace(/^[^\p{L}\p{N}*_`]+/u, '');
+const bareTitle = (title: string) => title.replace(/^[^\p{L}\p{N}*_`]+/u, '');
 
 export function alertHeadline(alert: AlertRow): string {
   return alert.status === 'resolved' ? `✅ Resolved: ${bareTitle(alert.title)}` : alert.title;
