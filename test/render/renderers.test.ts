@@ -11,6 +11,7 @@ import * as smokeAlerts from '../../src/render/alerts/smoke.js';
 import * as access from '../../src/render/blocks/access.js';
 import * as accessModals from '../../src/render/blocks/access-modals.js';
 import * as alert from '../../src/render/blocks/alert.js';
+import * as alertActions from '../../src/render/blocks/alert-actions.js';
 import * as drill from '../../src/render/blocks/drill.js';
 import * as help from '../../src/render/blocks/help.js';
 import * as posture from '../../src/render/blocks/posture.js';
@@ -157,9 +158,33 @@ const row = (o: AlertObservation): AlertRow => ({
 const alertOf = (o: AlertObservation) =>
   alert.alertMessage(row(o), [{ name: 'Logs', url: 'https://logs.example.com' }]);
 const msg = (text: string) => ({ text });
+const hostileAlert = (): AlertRow => ({
+  ...row({ key: 'k', failing: true, title: all, lines: [all], email: { subject: 's', text: 't' } }),
+  status: 'acknowledged',
+  acknowledged_by: 'U1',
+  acknowledged_at: new Date(at),
+  ack_checked_at: new Date(at),
+});
 
 /** Renderer -> its output with the corpus in every foreign field. */
 const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
+  resolveModal: () => alertActions.resolveModal(hostileAlert(), '{}', 500),
+  alertDm: () => alertActions.alertDm(hostileAlert(), 'ack-check', undefined),
+  escalationDm: () => alertActions.alertDm({ ...hostileAlert(), status: 'open' }, 'escalated', undefined),
+  resolvedByHand: () =>
+    alert.alertMessage(
+      // The title is opsbot's (as every observation's); the note is what a person typed.
+      {
+        ...hostileAlert(),
+        title: '🚨 Service staging is down',
+        details: { lines: [], email: { subject: 's', text: 't' } },
+        status: 'resolved',
+        resolved_at: new Date(at),
+        resolved_by: 'U1',
+        resolve_note: all,
+      },
+      [],
+    ),
   smokeResultMessage: () => smoke.smokeResultMessage(smokeReport, 'r_1', ['U1']),
   smokeObservation: () => alertOf(smokeAlerts.smokeObservation(smokeReport, 'r_1', 'Svc')),
   backupObservation: () =>
@@ -278,6 +303,11 @@ const OPSBOT_TEXT_ONLY = new Set([
   'alertStateLine',
   'alertReminderText',
   'alertResolvedText',
+  // Slack ids, opsbot's mention of the on-call group and dates only.
+  'alertEscalatedText',
+  'alertLapsedText',
+  'snoozedAnswer',
+  'unchangedAnswer',
   'retentionUsage',
   // Ids opsbot made and Slack user ids only.
   'deletionRequestMessage',
@@ -289,6 +319,7 @@ const MODULES = {
   access,
   accessModals,
   alert,
+  alertActions,
   drill,
   help,
   posture,

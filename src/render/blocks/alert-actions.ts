@@ -3,7 +3,7 @@
 import type { ModalView } from '@slack/types';
 import type { DmType } from '../../alerts/outbox.js';
 import type { AlertRow } from '../../alerts/store.js';
-import { plain } from '../escape.js';
+import { mrkdwnInline } from '../escape.js';
 import { alertIds } from './alert.js';
 import { actions, button, cut, type SlackMessage, section, slackDateTime, slackMention, slackTime } from './kit.js';
 
@@ -20,7 +20,7 @@ export function resolveModal(alert: AlertRow, metadata: string, noteMax: number)
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(
-        `Resolve *${cut(plain(bareTitle(alert.title)), 200)}* now? Reminders and escalation stop; a later failing run opens a new alert.`,
+        `Resolve *${cut(mrkdwnInline(bareTitle(alert.title)), 200)}* now? Reminders and escalation stop; a later failing run opens a new alert.`,
       ),
       {
         type: 'input',
@@ -43,7 +43,7 @@ const where = (alert: AlertRow, permalink?: string) =>
 
 /** A DM: the acknowledger asked whether they are still on it, or an on-call member paged. */
 export function alertDm(alert: AlertRow, type: DmType, permalink: string | undefined): SlackMessage {
-  const title = cut(plain(bareTitle(alert.title)), 300);
+  const title = cut(mrkdwnInline(bareTitle(alert.title)), 300);
   if (type === 'escalated') {
     const text = `📣 Nobody has acknowledged *${title}* since ${slackDateTime(alert.open_since ?? alert.first_seen)}: you are on call. Please look at ${where(alert, permalink)}.`;
     return { text, blocks: [section(text)] };

@@ -7,7 +7,9 @@ import { mrkdwn, mrkdwnInline } from '../escape.js';
 import {
   button,
   context,
+  cut,
   fitMessage,
+  fitText,
   header,
   type KnownBlock,
   type SlackMessage,
@@ -49,7 +51,7 @@ export function alertStateLine(alert: AlertRow): string {
   if (alert.status === 'resolved' && alert.resolved_at) {
     const down = formatDuration(alert.resolved_at.getTime() - alert.first_seen.getTime());
     const by = alert.resolved_by ? ` by ${slackMention(alert.resolved_by)}` : '';
-    const note = alert.resolve_note ? `: ${mrkdwnInline(alert.resolve_note)}` : '';
+    const note = alert.resolve_note ? `: ${mrkdwnInline(cut(alert.resolve_note, 500))}` : '';
     return [`*Resolved*${by} at ${slackTime(alert.resolved_at)} after ${down}${note}`, seen, acked]
       .filter(Boolean)
       .join(' · ');
@@ -119,7 +121,7 @@ export function alertMessage(alert: AlertRow, links: readonly AlertLink[]): Slac
   blocks.push(context(alertStateLine(alert), ...(details.runId ? [`run ${mrkdwn(details.runId)}`] : [])));
   if (linkText) blocks.push(context(linkText));
   if (alert.status !== 'resolved') blocks.push(alertActions(alert));
-  return { text: `${title} — ${alertStateLine(alert).replace(/\*/g, '')}`, blocks: fitMessage(blocks) };
+  return { text: fitText(`${title} — ${alertStateLine(alert).replace(/\*/g, '')}`), blocks: fitMessage(blocks) };
 }
 
 /** The thread reply of a reminder, written when it is due. */
@@ -133,7 +135,7 @@ export function alertReminderText(alert: AlertRow, now: Date): string {
 
 export function alertResolvedText(alert: AlertRow): string {
   if (alert.resolved_by)
-    return `✅ Resolved by ${slackMention(alert.resolved_by)}${alert.resolve_note ? `: ${mrkdwnInline(alert.resolve_note)}` : ''}. A later failing run opens a new alert.`;
+    return `✅ Resolved by ${slackMention(alert.resolved_by)}${alert.resolve_note ? `: ${mrkdwnInline(cut(alert.resolve_note, 500))}` : ''}. A later failing run opens a new alert.`;
   const down = alert.resolved_at ? formatDuration(alert.resolved_at.getTime() - alert.first_seen.getTime()) : 'a while';
   return (
     `✅ Resolved: passing again after ${down} (failing since ${slackDateTime(alert.first_seen)}, ` +
