@@ -67,15 +67,15 @@ describe('alert actions: snooze and resolve', () => {
           { status: 'open', snoozed_until: until, snoozed_by: 'U_ONCALL' },
         ]);
       },
-      { timeout: 10_000 },
+      { timeout: 20_000 },
     );
     await vi.waitFor(
       () => expect(lastMessage(alert.slack_ts)).toContain('Snoozed by <@U_ONCALL> until 2026-03-05 08:00 UTC'),
       {
-        timeout: 10_000,
+        timeout: 20_000,
       },
     );
-    const answer = await bot.slack.waitFor('response_url', 1, 10_000);
+    const answer = await bot.slack.waitFor('response_url', 1, 20_000);
     expect(textOf(answer[0]!.args)).toContain('Snoozed until 2026-03-05 08:00 UTC');
 
     for (const minutes of [31, 60, 60, 600]) {
@@ -102,7 +102,7 @@ describe('alert actions: snooze and resolve', () => {
     await start();
     const alert = await openAlert();
     await Promise.all([snooze(alert.id, '1h', 'U_ONE'), snooze(alert.id, '4h', 'U_TWO')]);
-    const answers = await bot.slack.waitFor('response_url', 2, 10_000);
+    const answers = await bot.slack.waitFor('response_url', 2, 20_000);
     const [row] = await bot.db.query<{ snoozed_by: string; snoozed_until: Date }>(
       'select snoozed_by, snoozed_until from alerts',
     );
@@ -118,12 +118,12 @@ describe('alert actions: snooze and resolve', () => {
     await start();
     const alert = await openAlert();
     await snooze(alert.id, '1h');
-    await vi.waitFor(() => expect(lastMessage(alert.slack_ts)).toContain('Snoozed'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(lastMessage(alert.slack_ts)).toContain('Snoozed'), { timeout: 20_000 });
     await snooze(alert.id, 'end');
     await snooze(alert.id, 'forever');
-    const answers = await bot.slack.waitFor('response_url', 3, 10_000);
+    const answers = await bot.slack.waitFor('response_url', 3, 20_000);
     expect(answers.map((a) => a.args.text)).toContain('`forever` is not a snooze choice; nothing changed.');
-    await vi.waitFor(() => expect(lastMessage(alert.slack_ts)).not.toContain('Snoozed'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(lastMessage(alert.slack_ts)).not.toContain('Snoozed'), { timeout: 20_000 });
     expect(await bot.db.query('select snoozed_until from alerts')).toEqual([{ snoozed_until: null }]);
   });
 
@@ -137,7 +137,7 @@ describe('alert actions: snooze and resolve', () => {
       channel: 'C_ALERTS',
       triggerId: 't-1',
     });
-    const [open] = await bot.slack.waitFor('views.open', 1, 10_000);
+    const [open] = await bot.slack.waitFor('views.open', 1, 20_000);
     expect(open!.args.view.callback_id).toBe('alert.resolve-modal');
     const metadata = open!.args.view.private_metadata;
     const empty = await bot.submitView({
@@ -162,7 +162,7 @@ describe('alert actions: snooze and resolve', () => {
         }),
       ),
     );
-    await vi.waitFor(() => expect(bot.slack.callsOf('chat.postEphemeral')).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(bot.slack.callsOf('chat.postEphemeral')).toHaveLength(1), { timeout: 20_000 });
     const [row] = await bot.db.query<{ status: string; resolved_by: string; resolve_note: string }>(
       'select status, resolved_by, resolve_note from alerts',
     );
@@ -172,11 +172,11 @@ describe('alert actions: snooze and resolve', () => {
     );
     expect((await auditOf('alert.resolve')).map((e) => e.outcome).sort()).toEqual(['resolved', 'unchanged']);
     await vi.waitFor(() => expect(lastMessage(alert.slack_ts)).toContain(`*Resolved* by <@${row!.resolved_by}>`), {
-      timeout: 10_000,
+      timeout: 20_000,
     });
     expect(lastMessage(alert.slack_ts)).toContain('&lt;!channel&gt;');
     expect(lastMessage(alert.slack_ts)).not.toContain('Acknowledge');
-    await vi.waitFor(() => expect(textOf(threadReplies().at(-1)?.args)).toContain('Resolved by'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(textOf(threadReplies().at(-1)?.args)).toContain('Resolved by'), { timeout: 20_000 });
 
     advance(60);
     expect(await observeAlert(bot.deps, observation(true))).toBe('opened');

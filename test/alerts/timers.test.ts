@@ -49,7 +49,7 @@ describe('alert timers', () => {
     await vi.waitFor(
       () => expect(textOf(lastMessage(alert.slack_ts)?.blocks)).toContain('Acknowledged by <@U_ONCALL>'),
       {
-        timeout: 10_000,
+        timeout: 20_000,
       },
     );
 
@@ -66,11 +66,11 @@ describe('alert timers', () => {
     const click = () =>
       bot.action({ actionId: 'alert.still-on-it', value: alert.id, user: 'U_ONCALL', channel: 'D_U_ONCALL' });
     await Promise.all([click(), click()]);
-    const answers = await bot.slack.waitFor('response_url', 2, 10_000);
+    const answers = await bot.slack.waitFor('response_url', 2, 20_000);
     expect(answers.map((a) => textOf(a.args)).filter((t) => t.includes('Already confirmed'))).toHaveLength(1);
     expect((await audit('alert.confirm')).map((e) => e.outcome).sort()).toEqual(['confirmed', 'unchanged']);
     await vi.waitFor(() => expect(textOf(lastMessage(alert.slack_ts)?.blocks)).toContain('Still on it at'), {
-      timeout: 10_000,
+      timeout: 20_000,
     });
 
     await tick(61);
@@ -100,7 +100,7 @@ describe('alert timers', () => {
     await vi.waitFor(
       () =>
         expect(bot.slack.callsOf('response_url').at(-1)?.args.text).toContain('Too late: the acknowledgement lapsed'),
-      { timeout: 10_000 },
+      { timeout: 20_000 },
     );
     expect(await bot.db.query('select status from alerts')).toEqual([{ status: 'open' }]);
   });
