@@ -5,10 +5,13 @@ import { findAlert } from '../src/alerts/store.js';
 import type { Deps } from '../src/deps.js';
 import { acknowledgeOperation } from '../src/operate/alerts.js';
 import { operate, rethrow } from '../src/operate/operate.js';
+import { noteAcknowledgement } from '../src/publish/downtime-issue.js';
 import { alertIds } from '../src/render/blocks/alert.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import { registerAlertActions } from './alert-actions.js';
 
 export function registerAlerts(app: App, deps: Deps): void {
+  registerAlertActions(app, deps);
   // No role is required: whoever can see the alert channel is who responds to alerts, and an on-call engineer who
   // is not in OPSBOT_* must still be able to stop the reminders at 3 am. Acknowledging changes only the alert's
   // bookkeeping, never a system, and every acknowledgement is audited with who and when.
@@ -27,7 +30,10 @@ export function registerAlerts(app: App, deps: Deps): void {
     const result = outcome.report;
     if (result.outcome === 'acknowledged') {
       deps.log.info({ alertId: alert.id, key: alert.key, user: actor.user }, 'alert acknowledged');
-      return void (await deliverNow(deps, alert.id));
+      await deliverNow(deps, alert.id);
+      // An outage's GitHub issue hears of it now, not at the next uptime round.
+      if (alert.key.startsWith('uptime:')) await noteAcknowledgement(deps, alert.id);
+      return;
     }
     if (result.outcome === 'unknown') return void (await say('This alert no longer exists; nothing changed.'));
     const current = result.alert;

@@ -1,10 +1,12 @@
 // Every minute: marks runs whose process died as interrupted (and says so on their message), drops drill databases
-// left behind, sends alert reminders, retries the outbox. Each task runs even when another one fails.
+// left behind, sends alert reminders, runs the alert timers (snooze end, still on it?, escalation), retries the
+// outbox. Each task runs even when another one fails.
 
 import { remindAlerts } from '../src/alerts/remind.js';
 import type { Deps, Job } from '../src/deps.js';
 import { dropLeftoverDrillDatabases } from '../src/drill/ephemeral.js';
 import { deliverOutbox } from '../src/publish/alert-delivery.js';
+import { runAlertTimers } from '../src/publish/alert-timers.js';
 import { interruptStaleRuns } from '../src/store/runs.js';
 
 async function interruptDeadRuns(deps: Deps): Promise<void> {
@@ -24,6 +26,7 @@ const TASKS: [string, (deps: Deps) => Promise<unknown>][] = [
   ['interrupted runs', interruptDeadRuns],
   ['drill databases', dropLeftoverDrillDatabases],
   ['alert reminders', remindAlerts],
+  ['alert timers', runAlertTimers],
   ['outbox delivery', deliverOutbox],
 ];
 

@@ -36,7 +36,8 @@ async function uptimeOne(deps: Deps, env: Environment): Promise<void> {
       );
       const outage = await openOutage(deps.db, env.name, new Date(alert?.first_seen ?? round.at), alert?.id);
       await followOutage(deps, outage, reasons, baseUrl, round.at);
-    } else if (outcome === 'resolved') {
+    } else if (outcome === 'resolved' || (round.up && outcome === 'quiet')) {
+      // quiet: up again after someone resolved the alert by hand; the outage still ends here, with its issue.
       const ended = await endOutage(deps.db, env.name, round.at);
       if (ended) await closeOutageIssue(deps, ended);
     }

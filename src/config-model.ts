@@ -56,7 +56,7 @@ export interface Config {
     skippedFires: number;
     links: { name: string; url: string }[];
     serviceName: string;
-  };
+  } & AlertActionsConfig;
   /** userMap: GitHub login (lower-cased) -> Slack user id, from GITHUB_USER_MAP. */
   github: { token?: string; org?: string; repo?: string; apiUrl?: string; userMap: Record<string, string> };
   /** The PR gate of the runbook: what a merged change needs, and the repositories whose merges are checked. */
@@ -129,6 +129,15 @@ export interface S3StorageConfig {
   region: string;
   /** S3_OBJECT_LOCK_DAYS: each object is written with COMPLIANCE retention for this many days. */
   objectLockDays?: number;
+}
+
+export interface AlertActionsConfig {
+  /** ALERT_ACK_TIMEOUT_MINUTES: an acknowledgement this old asks its acknowledger to confirm; 0 never asks. */
+  ackTimeoutMinutes: number;
+  /** ALERT_ESCALATE_MINUTES: unacknowledged this long, the on-call group is paged; 0 never escalates. */
+  escalateMinutes: number;
+  /** ALERT_ONCALL_GROUP: a user-group handle (`@oncall`), a group id (`S…`) or a user id; unset: no escalation. */
+  oncallGroup?: string;
 }
 
 export interface RetentionConfig {

@@ -2,6 +2,7 @@
 // reported at once, each with the variable, what is wrong and an example of a good value.
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
+import { readAlertActions } from './config-alert-actions.js';
 import {
   type Config,
   ConfigError,
@@ -252,6 +253,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       skippedFires: read('SCHEDULER_SKIP_ALERT_AFTER', count(1), '3', '3') ?? 3,
       links: alertLinks,
       serviceName: env.SERVICE_NAME || 'Service',
+      ...readAlertActions(env, problems),
     },
     github: {
       token: env.GITHUB_TOKEN || undefined,

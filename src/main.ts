@@ -152,7 +152,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
 }
 
 /** Socket Mode's health/API server: idle connections now, open ones (event streams) after the grace. */
-function closeServer(server: ReturnType<typeof createServer>, graceMs: number): Promise<number> {
+function closeServer(server: ReturnType<typeof createHttpServer>, graceMs: number): Promise<number> {
   return new Promise<number>((resolve) => {
     server.close(() => resolve(0));
     server.closeIdleConnections();

@@ -4,8 +4,8 @@
 import type { Deps } from '../deps.js';
 import type { Db } from '../store/db.js';
 import type { AlertObservation, AlertOutcome } from './observation.js';
-import { emailRef, enqueue, type NoticeType, slackRef } from './outbox.js';
-import { ALERT_COLUMNS, type AlertRow, activeAlert, detailsOf, lockKey, recordStreak } from './store.js';
+import { emailRef, enqueue, type ReplyType, slackRef } from './outbox.js';
+import { ALERT_COLUMNS, type AlertRow, activeAlert, detailsOf, lockKey, recordStreak, takeRearm } from './store.js';
 
 export type ObserveDeps = Pick<Deps, 'db' | 'mail' | 'config' | 'log' | 'now' | 'outbox'>;
 
@@ -30,18 +30,22 @@ export async function enqueueNotices(
   tx: Db,
   deps: ObserveDeps,
   alert: AlertRow,
-  type: NoticeType | 'changed',
+  type: ReplyType | 'changed',
   at: Date,
   reply = false,
+  mention?: string,
 ): Promise<void> {
   const channels = alertChannels(deps);
   if (channels.slack) {
     // A reminder changes nothing the message shows: only its thread reply goes out.
     if (type !== 'reminder') await enqueue(tx, { kind: 'alert.sync', alertId: alert.id }, at);
     // Worded when it is delivered, so a reply held back by an outage says how things stand then.
-    if (reply && type !== 'changed') await enqueue(tx, { kind: 'alert.reply', alertId: alert.id, type }, at);
+    if (reply && type !== 'changed')
+      await enqueue(tx, { kind: 'alert.reply', alertId: alert.id, type, ...(mention ? { mention } : {}) }, at);
   }
-  if (channels.email && type !== 'changed') await enqueue(tx, { kind: 'alert.email', alertId: alert.id, type }, at);
+  // Email keeps its three notices: escalation pages people in Slack, and a lapse is Slack bookkeeping.
+  if (channels.email && (type === 'opened' || type === 'reminder' || type === 'resolved'))
+    await enqueue(tx, { kind: 'alert.email', alertId: alert.id, type }, at);
 }
 
 /** Delivers an alert's queued notices now; what fails stays in the outbox for the janitor. */
@@ -62,6 +66,7 @@ export async function observeAlert(deps: ObserveDeps, observation: AlertObservat
   const failureThreshold = observation.failureThreshold ?? deps.config.alerts.failureThreshold;
   const result = await deps.db.transaction(async (tx): Promise<{ outcome: AlertOutcome; alertId?: string }> => {
     await lockKey(tx, key);
+    const rearmed = await takeRearm(tx, key);
     const streak = await recordStreak(tx, key, failing, at);
     const active = await activeAlert(tx, key);
     if (failing && active) {
@@ -75,10 +80,10 @@ export async function observeAlert(deps: ObserveDeps, observation: AlertObservat
       return { outcome: 'updated', alertId: active.id };
     }
     if (failing) {
-      if (streak.count < failureThreshold) return { outcome: 'pending' };
+      if (streak.count < failureThreshold && !rearmed) return { outcome: 'pending' };
       const [alert] = await tx.query<AlertRow>(
-        `insert into alerts (key, status, title, details, first_seen, last_seen, occurrences, last_notified_at)
-         values ($1, 'open', $2, $3::jsonb, $4, $5, $6, $5) returning ${ALERT_COLUMNS}`,
+        `insert into alerts (key, status, title, details, first_seen, last_seen, occurrences, last_notified_at, open_since)
+         values ($1, 'open', $2, $3::jsonb, $4, $5, $6, $5, $5) returning ${ALERT_COLUMNS}`,
         [key, observation.title, JSON.stringify(detailsOf(observation)), streak.since, at, streak.count],
       );
       await enqueueNotices(tx, deps, alert!, 'opened', at);

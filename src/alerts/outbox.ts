@@ -3,13 +3,19 @@
 import type { Db } from '../store/db.js';
 
 export type NoticeType = 'opened' | 'reminder' | 'resolved';
+/** Thread replies only: the alert was escalated to the on-call group, or an acknowledgement lapsed. */
+export type ReplyType = NoticeType | 'escalated' | 'lapsed';
+export type DmType = 'ack-check' | 'escalated';
 export type OutboxPayload =
   /** Make the alert's Slack message show its current state: post it when it has no ts yet, update it otherwise. */
   | { kind: 'alert.sync'; alertId: string }
   /** A reply in the alert message's thread; waits (by ref order) for the message itself. */
   // text: replies queued before they were worded at delivery time.
-  | { kind: 'alert.reply'; alertId: string; type: NoticeType; text?: string }
-  | { kind: 'alert.email'; alertId: string; type: NoticeType };
+  // mention: who an escalation notifies (`<!subteam^S…>`, `<@U…>`), resolved before the state change.
+  | { kind: 'alert.reply'; alertId: string; type: ReplyType; text?: string; mention?: string }
+  | { kind: 'alert.email'; alertId: string; type: NoticeType }
+  /** A direct message: the acknowledger asked whether they are still on it, or an on-call member paged. */
+  | { kind: 'alert.dm'; alertId: string; type: DmType; user: string };
 
 export interface OutboxItem {
   id: string;
@@ -22,7 +28,12 @@ export interface OutboxItem {
 // Slack items and emails of one alert are ordered separately, so a Slack outage never holds back the email.
 export const slackRef = (alertId: string) => `alert:${alertId}`;
 export const emailRef = (alertId: string) => `alert-email:${alertId}`;
-const refOf = (payload: OutboxPayload) => (payload.kind === 'alert.email' ? emailRef : slackRef)(payload.alertId);
+// Each person's DMs in a ref of their own: one who cannot be messaged never holds back the alert or anyone else.
+export const dmRef = (alertId: string, user: string) => `alert-dm:${alertId}:${user}`;
+const refOf = (payload: OutboxPayload) =>
+  payload.kind === 'alert.dm'
+    ? dmRef(payload.alertId, payload.user)
+    : (payload.kind === 'alert.email' ? emailRef : slackRef)(payload.alertId);
 
 // A short lease, extended while its holder delivers (extendClaim): a crashed holder's item is free again within it.
 // A second replica delivering the same item after a lost answer finds the marked copy instead of posting another.

@@ -31,11 +31,24 @@ export interface AlertRow {
   slack_channel: string | null;
   slack_ts: string | null;
   email_sent: boolean;
+  // Set by the actions of migration 110 (absent in rows built by hand, e.g. renderer tests).
+  snoozed_until?: Date | null;
+  snoozed_by?: string | null;
+  resolved_by?: string | null;
+  resolve_note?: string | null;
+  open_since?: Date | null;
+  escalated_at?: Date | null;
+  ack_checked_at?: Date | null;
+  ack_confirmed_at?: Date | null;
+  ack_lapsed_by?: string | null;
+  ack_lapsed_at?: Date | null;
 }
 
 // bigserial ids come back as text so pg and PGlite agree on their type.
 export const ALERT_COLUMNS = `id::text as id, key, status, title, details, first_seen, last_seen, occurrences,
-  acknowledged_by, acknowledged_at, resolved_at, last_notified_at, slack_channel, slack_ts, email_sent`;
+  acknowledged_by, acknowledged_at, resolved_at, last_notified_at, slack_channel, slack_ts, email_sent,
+  snoozed_until, snoozed_by, resolved_by, resolve_note, open_since, escalated_at, ack_checked_at, ack_confirmed_at,
+  ack_lapsed_by, ack_lapsed_at`;
 
 export function detailsOf(observation: AlertObservation, reminders = 0): AlertDetails {
   const { lines, url, runId, tips, email } = observation;
@@ -74,6 +87,14 @@ export async function recordStreak(tx: Db, key: string, failing: boolean, at: Da
     [key, failing, at],
   );
   return { count: Number(row!.count), since: new Date(row!.since) };
+}
+
+/** Whether key's streak was rearmed by a manual resolution; the first observation after it takes the mark. */
+export async function takeRearm(tx: Db, key: string): Promise<boolean> {
+  const rows = await tx.query('update alert_streaks set rearmed = false where key = $1 and rearmed returning key', [
+    key,
+  ]);
+  return rows.length > 0;
 }
 
 /** Serialises observations of one key across connections and replicas, until the transaction ends. */

@@ -11,13 +11,16 @@ import {
   newerReminderQueued,
   newestPendingSync,
   type OutboxItem,
+  type ReplyType,
 } from '../alerts/outbox.js';
 import { type AlertRow, findAlert } from '../alerts/store.js';
 import type { Deps } from '../deps.js';
 import { maskSecrets } from '../redact.js';
 import { alertMessage, alertReminderText, alertResolvedText } from '../render/blocks/alert.js';
+import { alertEscalatedText, alertLapsedText } from '../render/blocks/alert-actions.js';
 import { alertEmail } from '../render/text/alert-email.js';
 import { slackErrorCode } from '../slack/chat.js';
+import { deliverDm } from './alert-dm.js';
 
 export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now' | 'runs'>;
 export interface DeliveryReport {
@@ -72,10 +75,10 @@ async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string
   // outage go out as one, the newest, worded for the time it is sent.
   if (payload.type === 'reminder' && (alert.status !== 'open' || (await newerReminderQueued(deps.db, item))))
     return undefined;
+  if (payload.kind === 'alert.dm') return void (await deliverDm(deps, alert, payload.type, payload.user));
   if (payload.kind === 'alert.reply') {
     if (!alert.slack_channel || !alert.slack_ts) throw new Error('the alert message is not posted yet');
-    const text =
-      payload.text ?? (payload.type === 'reminder' ? alertReminderText(alert, deps.now()) : alertResolvedText(alert));
+    const text = payload.text ?? replyText(alert, payload.type, deps.now(), payload.mention);
     await deps.chat.post(alert.slack_channel, { text }, alert.slack_ts, {
       eventType: 'opsbot_alert_reply',
       key: `outbox:${item.id}`,
@@ -95,6 +98,13 @@ async function deliverItem(deps: DeliveryDeps, item: OutboxItem): Promise<string
   await deps.mail.send({ to: deps.mail.alertTo, ...mail });
   if (payload.type === 'opened') await deps.db.query('update alerts set email_sent = true where id = $1', [alert.id]);
   return undefined;
+}
+
+function replyText(alert: AlertRow, type: ReplyType, now: Date, mention = 'On-call'): string {
+  if (type === 'reminder') return alertReminderText(alert, now);
+  if (type === 'escalated') return alertEscalatedText(alert, mention);
+  if (type === 'lapsed') return alertLapsedText(alert);
+  return alertResolvedText(alert);
 }
 
 async function syncMessage(deps: DeliveryDeps, alert: AlertRow, retried: boolean): Promise<void> {

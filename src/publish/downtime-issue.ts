@@ -1,25 +1,59 @@
 // The GitHub issue of an outage ("Downtime: <env> since <time>", label `downtime`): opened with the outage,
-// commented when its alert is acknowledged and once an hour, closed with the duration. Each step is claimed in
-// Postgres first (src/uptime/outage.ts), so replicas never double it; a GitHub failure is retried next round.
+// commented when its alert is acknowledged (at once, from the button) and once an hour, closed with the duration.
+// Each step is claimed in Postgres first (src/uptime/outage.ts), so replicas never double it; a GitHub failure is
+// retried next round.
 import type { Deps } from '../deps.js';
 import { closeIssue, commentOnIssue, openIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
 import { downtimeAcknowledged, downtimeEnded, downtimeIssue, downtimeStill } from '../render/text/uptime.js';
-import { claimAcknowledgement, claimHourlyComment, claimIssue, type Outage, setIssue } from '../uptime/outage.js';
+import {
+  claimAcknowledgement,
+  claimHourlyComment,
+  claimIssue,
+  type Outage,
+  outageOfAlert,
+  releaseAcknowledgement,
+  setIssue,
+} from '../uptime/outage.js';
 
 export type IssueDeps = Pick<Deps, 'db' | 'github' | 'config' | 'log' | 'runs'>;
 
 const repoOf = (deps: IssueDeps) => (deps.github && deps.config.github.repo) || undefined;
 
-async function attempt(deps: IssueDeps, what: string, outage: Outage, step: () => Promise<void>): Promise<void> {
+async function attempt(deps: IssueDeps, what: string, outage: Outage, step: () => Promise<void>): Promise<boolean> {
   try {
     await step();
+    return true;
   } catch (error) {
     deps.log.warn(
       { env: outage.env, outageId: outage.id, reason: maskSecrets(String((error as Error).message)) },
       `downtime issue: ${what} failed`,
     );
+    return false;
   }
+}
+
+/**
+ * The "acknowledged" comment, once per outage across replicas: claimed in Postgres first, handed back when GitHub
+ * did not take it (the next round or acknowledgement tries again).
+ */
+async function commentAcknowledged(deps: IssueDeps, outage: Outage, repo: string, number: number): Promise<void> {
+  const github = deps.github;
+  if (!github) return;
+  const ack = await claimAcknowledgement(deps.db, outage.id);
+  if (!ack) return;
+  const sent = await attempt(deps, 'acknowledged comment', outage, () =>
+    commentOnIssue(github, repo, number, downtimeAcknowledged(ack.by, ack.at)),
+  );
+  if (!sent) await releaseAcknowledgement(deps.db, outage.id);
+}
+
+/** Right after an acknowledgement: the outage's issue (when the alert is an outage's and it has one) says so now. */
+export async function noteAcknowledgement(deps: IssueDeps, alertId: string): Promise<void> {
+  const repo = repoOf(deps);
+  if (!repo) return;
+  const outage = await outageOfAlert(deps.db, alertId);
+  if (outage?.issueNumber) await commentAcknowledged(deps, outage, repo, outage.issueNumber);
 }
 
 /** While the outage lasts: its issue opened once, the acknowledgement noted once, a comment each hour. */
@@ -44,11 +78,7 @@ export async function followOutage(
     return;
   }
   const number = outage.issueNumber;
-  const ack = await claimAcknowledgement(deps.db, outage.id);
-  if (ack)
-    await attempt(deps, 'acknowledged comment', outage, () =>
-      commentOnIssue(github, repo, number, downtimeAcknowledged(ack.by, ack.at)),
-    );
+  await commentAcknowledged(deps, outage, repo, number);
   if (await claimHourlyComment(deps.db, outage.id, at))
     await attempt(deps, 'hourly comment', outage, () =>
       commentOnIssue(github, repo, number, downtimeStill(outage.startedAt, at, reasons)),
@@ -62,10 +92,6 @@ export async function closeOutageIssue(deps: IssueDeps, outage: Outage): Promise
   const github = deps.github;
   const number = outage.issueNumber;
   const ended = outage.endedAt;
-  const ack = await claimAcknowledgement(deps.db, outage.id);
-  if (ack)
-    await attempt(deps, 'acknowledged comment', outage, () =>
-      commentOnIssue(github, repo, number, downtimeAcknowledged(ack.by, ack.at)),
-    );
+  await commentAcknowledged(deps, outage, repo, number);
   await attempt(deps, 'close', outage, () => closeIssue(github, repo, number, downtimeEnded(outage.startedAt, ended)));
 }

@@ -29,6 +29,10 @@ export interface Chat extends GroupDirectory {
   userByEmail(email: string): Promise<string | undefined>;
   /** A user's email (users.info, scope users:read.email); undefined when Slack does not say. */
   emailOf(user: string): Promise<string | undefined>;
+  /** The id of the bot's DM channel with user (conversations.open, scope im:write). */
+  openDm(user: string): Promise<string>;
+  /** The user's IANA time zone (users.info, scope users:read); undefined when Slack does not say. */
+  timeZone(user: string): Promise<string | undefined>;
   /** The WebClient itself, for listeners (views.open and the like); domain code uses the methods above. */
   readonly client: WebClient;
 }
@@ -108,6 +112,15 @@ export function webChat(client: WebClient, marked: WebClient = client): Chat {
     },
     async emailOf(user) {
       return (await client.users.info({ user })).user?.profile?.email;
+    },
+    async openDm(user) {
+      const result = await client.conversations.open({ users: user });
+      if (!result.channel?.id) throw new Error('conversations.open returned no channel');
+      return result.channel.id;
+    },
+    async timeZone(user) {
+      const result = await client.users.info({ user }).catch(() => undefined);
+      return result?.user?.tz || undefined;
     },
     async members(group) {
       const id = await groupId(group);

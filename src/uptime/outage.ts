@@ -98,6 +98,19 @@ export async function claimAcknowledgement(db: Db, id: string): Promise<{ by: st
   return row && { by: row.acknowledged_by, at: new Date(row.acknowledged_at) };
 }
 
+/** A claimed "acknowledged" comment that did not reach GitHub: claimable again, by the next round or acknowledgement. */
+export async function releaseAcknowledgement(db: Db, id: string): Promise<void> {
+  await db.query('update uptime_outages set acknowledged_noted = false where id = $1', [id]);
+}
+
+/** The outage under way that alertId belongs to (an `uptime:<env>` alert), if any. */
+export async function outageOfAlert(db: Db, alertId: string): Promise<Outage | undefined> {
+  const [row] = await db.query<Row>(`select ${COLUMNS} from uptime_outages where alert_id = $1 and ended_at is null`, [
+    alertId,
+  ]);
+  return row && toOutage(row);
+}
+
 /** The outages of env that overlap [from, to), oldest first. */
 export async function outagesBetween(db: Db, env: string, from: Date, to: Date): Promise<Outage[]> {
   const rows = await db.query<Row>(

@@ -37,11 +37,14 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   // Looking up a marked post before repeating it: public and private alert channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // The alerts' DMs: "still on it?" and escalation.
+  'conversations.open': 'im:write',
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
   // Who a deploy's requester is, by email (src/publish/approvals-identity.ts).
   'users.lookupByEmail': ['users:read', 'users:read.email'],
+  // Also the clicker's time zone, for "Snooze until tomorrow 09:00".
   'users.info': ['users:read', 'users:read.email'],
   'views.open': undefined,
   'views.update': undefined,

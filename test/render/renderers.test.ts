@@ -11,6 +11,7 @@ import * as smokeAlerts from '../../src/render/alerts/smoke.js';
 import * as access from '../../src/render/blocks/access.js';
 import * as accessModals from '../../src/render/blocks/access-modals.js';
 import * as alert from '../../src/render/blocks/alert.js';
+import * as alertActions from '../../src/render/blocks/alert-actions.js';
 import * as drill from '../../src/render/blocks/drill.js';
 import * as help from '../../src/render/blocks/help.js';
 import * as home from '../../src/render/blocks/home.js';
@@ -158,6 +159,13 @@ const row = (o: AlertObservation): AlertRow => ({
 const alertOf = (o: AlertObservation) =>
   alert.alertMessage(row(o), [{ name: 'Logs', url: 'https://logs.example.com' }]);
 const msg = (text: string) => ({ text });
+const hostileAlert = (): AlertRow => ({
+  ...row({ key: 'k', failing: true, title: all, lines: [all], email: { subject: 's', text: 't' } }),
+  status: 'acknowledged',
+  acknowledged_by: 'U1',
+  acknowledged_at: new Date(at),
+  ack_checked_at: new Date(at),
+});
 
 /** Renderer -> its output with the corpus in every foreign field. */
 const homeSummary = {
@@ -190,6 +198,23 @@ const homeLinks = Object.fromEntries(HOSTILE.map((h, i) => [`C1:${i}`, `https://
 const RENDERED: Record<string, () => { text?: unknown; blocks?: unknown }> = {
   homeView: () => home.homeView(homeSummary, homeLinks),
   homeStatusMessage: () => home.homeStatusMessage(homeSummary, homeLinks),
+  resolveModal: () => alertActions.resolveModal(hostileAlert(), '{}', 500),
+  alertDm: () => alertActions.alertDm(hostileAlert(), 'ack-check', undefined),
+  escalationDm: () => alertActions.alertDm({ ...hostileAlert(), status: 'open' }, 'escalated', undefined),
+  resolvedByHand: () =>
+    alert.alertMessage(
+      // The title is opsbot's (as every observation's); the note is what a person typed.
+      {
+        ...hostileAlert(),
+        title: '🚨 Service staging is down',
+        details: { lines: [], email: { subject: 's', text: 't' } },
+        status: 'resolved',
+        resolved_at: new Date(at),
+        resolved_by: 'U1',
+        resolve_note: all,
+      },
+      [],
+    ),
   smokeResultMessage: () => smoke.smokeResultMessage(smokeReport, 'r_1', ['U1']),
   smokeObservation: () => alertOf(smokeAlerts.smokeObservation(smokeReport, 'r_1', 'Svc')),
   backupObservation: () =>
@@ -319,6 +344,11 @@ const OPSBOT_TEXT_ONLY = new Set([
   'alertStateLine',
   'alertReminderText',
   'alertResolvedText',
+  // Slack ids, opsbot's mention of the on-call group and dates only.
+  'alertEscalatedText',
+  'alertLapsedText',
+  'snoozedAnswer',
+  'unchangedAnswer',
   'retentionUsage',
   // Ids opsbot made and Slack user ids only.
   'deletionRequestMessage',
@@ -330,6 +360,7 @@ const MODULES = {
   access,
   accessModals,
   alert,
+  alertActions,
   drill,
   help,
   home,

@@ -68,6 +68,8 @@ export interface ActionPayload {
   blockId?: string;
   triggerId?: string;
   message?: Record<string, unknown>;
+  /** An overflow menu's (or select's) chosen option value instead of a button's value. */
+  selectedOption?: string;
 }
 export interface ViewPayload {
   callbackId: string;
@@ -189,14 +191,22 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
           message: p.message ?? { type: 'message', ts: p.messageTs ?? '1.000001', text: '' },
           response_url: slack.responseUrl(),
           actions: [
-            {
-              type: 'button',
-              action_id: p.actionId,
-              block_id: p.blockId ?? 'actions',
-              value: p.value ?? '',
-              text: { type: 'plain_text', text: 'button' },
-              action_ts: `${Date.now() / 1000}`,
-            },
+            p.selectedOption === undefined
+              ? {
+                  type: 'button',
+                  action_id: p.actionId,
+                  block_id: p.blockId ?? 'actions',
+                  value: p.value ?? '',
+                  text: { type: 'plain_text', text: 'button' },
+                  action_ts: `${Date.now() / 1000}`,
+                }
+              : {
+                  type: 'overflow',
+                  action_id: p.actionId,
+                  block_id: p.blockId ?? 'actions',
+                  selected_option: { text: { type: 'plain_text', text: 'option' }, value: p.selectedOption },
+                  action_ts: `${Date.now() / 1000}`,
+                },
           ],
         }),
       );

@@ -87,6 +87,8 @@ export class FakeSlack {
   groups: Record<string, { id: string; users: string[] }> = {};
   /** Users' emails (user id -> email), for users.info and users.lookupByEmail. */
   emails: Record<string, string> = {};
+  /** users.info's `tz` per user id; UTC for anyone not listed. */
+  timeZones: Record<string, string> = {};
   /** Every message posted, as conversations.history and conversations.replies see them. */
   readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
@@ -332,7 +334,8 @@ export class FakeSlack {
       case 'users.info': {
         const email = this.emails[String(args.user)];
         const profile = email ? { email } : {};
-        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz: 'UTC', profile } };
+        const tz = this.timeZones[String(args.user)] ?? 'UTC';
+        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), tz, profile } };
       }
       case 'users.lookupByEmail': {
         const wanted = String(args.email).toLowerCase();
@@ -341,6 +344,9 @@ export class FakeSlack {
           ? { ok: true, user: { id: found[0], profile: { email: found[1] } } }
           : { ok: false, error: 'users_not_found' };
       }
+      case 'conversations.open':
+        // The DM channel of one user: `D_<user>`, the same each time, as Slack's is.
+        return args.users ? { ok: true, channel: { id: `D_${args.users}` } } : { ok: false, error: 'users_not_found' };
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -1,6 +1,6 @@
 // A 20-minute outage as the on-call engineer sees it: one alert in #ops-alerts, one GitHub issue "Downtime: staging
 // since …" commented on when acknowledged and every hour, both resolved and closed with the duration.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { textOf } from '../support/slack-fake.js';
 import { startUptimeSetup, type UptimeSetup } from './helpers.js';
 
@@ -63,7 +63,11 @@ describe('an outage of staging', () => {
     await s.round(); // 10:30
     expect(alertPosts()).toHaveLength(1);
     expect(issues()).toHaveLength(1);
-    expect(issues()[0]!.comments).toEqual([expect.stringContaining('Acknowledged in Slack by U_ONCALL')]);
+    // The click comments itself, in the background of its answer: wait for it.
+    await vi.waitFor(
+      () => expect(issues()[0]!.comments).toEqual([expect.stringContaining('Acknowledged in Slack by U_ONCALL')]),
+      { timeout: 10_000 },
+    );
   });
 
   it('resolves the alert and closes the issue with the duration when staging is back', async () => {

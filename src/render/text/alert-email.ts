@@ -44,7 +44,9 @@ function composeAlertEmail(
     return {
       subject: `✅ Resolved: ${bare(email.subject)}`,
       text: [
-        `Resolved at ${utcDateTime(alert.resolved_at ?? now)}: passing again after ${down}.`,
+        alert.resolved_by
+          ? `Resolved by hand by Slack user ${alert.resolved_by} at ${utcDateTime(alert.resolved_at ?? now)}, after ${down}: ${alert.resolve_note ?? ''}`
+          : `Resolved at ${utcDateTime(alert.resolved_at ?? now)}: passing again after ${down}.`,
         ...(alert.details.url ? [`URL: ${maskUrl(alert.details.url)}`] : []),
         '',
         ...facts,
