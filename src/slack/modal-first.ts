@@ -26,14 +26,18 @@ export interface ModalFirst {
   budgetMs?: number;
 }
 
+/** What a click comes to: a form to show, work that needs none (it says what it did), or nothing (it told). */
+export type Prepared = ModalView | { later: () => Promise<string | undefined> } | undefined;
+const isView = (p: Prepared): p is ModalView => Boolean(p && 'type' in p);
+
 /**
- * Runs prepare (role and data checks; it may decide at once, telling what happened) and shows the modal it returns.
- * When prepare outlasts the budget, a loading modal opens with the still-fresh trigger_id and is then updated with
- * the form, or with what prepare told (a refusal, a decision that needed no form).
+ * Runs prepare (role and data checks, which may tell a refusal) and shows the form it returns. When prepare outlasts
+ * the budget, a loading modal opens with the still-fresh trigger_id and is then updated with the form, or with what
+ * was told and what `later` (a decision that needed no form, run outside the budget) says it did.
  */
 export async function openModalFirst(
   options: ModalFirst,
-  prepare: (tell: (text: string) => Promise<unknown>) => Promise<ModalView | undefined>,
+  prepare: (tell: (text: string) => Promise<unknown>) => Promise<Prepared>,
 ): Promise<void> {
   const { client, triggerId, title, tell, budgetMs = OPEN_BUDGET_MS } = options;
   let opening: Promise<string | undefined> | undefined;
@@ -43,13 +47,15 @@ export async function openModalFirst(
   work.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const early = await Promise.race([work, late(budgetMs)]);
   if (early !== 'late') {
-    if (early) await client.views.open({ trigger_id: triggerId, view: early });
+    if (isView(early)) await client.views.open({ trigger_id: triggerId, view: early });
+    else await early?.later();
     return;
   }
   options.log.info({ title, budgetMs }, 'checks outlast the budget: opening a loading modal first');
   opening = client.views.open({ trigger_id: triggerId, view: loadingModal(title) }).then((r) => r.view?.id);
-  const [viewId, view] = await Promise.all([opening, work]);
-  const shown = view ?? noticeModal(title, told.join('\n') || 'Done; nothing more to fill in.');
+  const [viewId, prepared] = await Promise.all([opening, work]);
+  const done = prepared && !isView(prepared) ? await prepared.later() : undefined;
+  const shown = isView(prepared) ? prepared : noticeModal(title, [...told, done ?? ''].join('\n').trim() || 'Done.');
   if (viewId) await client.views.update({ view_id: viewId, view: shown });
 }
 
