@@ -31,6 +31,8 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   // Looking up a marked post before repeating it: public and private alert channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // Files can be shared only where opsbot is a member: it joins a public channel before uploading there.
+  'conversations.join': 'channels:join',
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',
