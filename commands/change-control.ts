@@ -76,11 +76,11 @@ export function registerChangeControl(app: App, deps: Deps): void {
         `GitHub answered ${(result.cause as { status: number }).status} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
       ));
     if (result.outcome !== 'done') rethrow(result);
-    const { digest, ref, updated } = result.report;
+    const { digest, ref, updated, undelivered } = result.report;
     const link = ref ? await deps.chat.permalink(ref) : undefined;
     const c = digest.report.counts;
     await reply(
-      `Change-control digest ${digest.week} ${updated ? 'updated' : 'posted'}${link ? `: <${link}|open the thread>` : ''} — ${c.total} merged, ${c.exempted} exempted, ${c.nonCompliant} non-compliant.`,
+      `Change-control digest ${digest.week} ${updated ? 'updated' : undelivered ? 'stored' : 'posted'}${link ? `: <${link}|open the thread>` : ''} — ${c.total} merged, ${c.exempted} exempted, ${c.nonCompliant} non-compliant.${undelivered ? `\n${undelivered}` : ''}`,
     );
   });
 
