@@ -69,10 +69,10 @@ export function registerAccessReview(app: App, deps: Deps): void {
       ));
     }
     if (result.outcome !== 'done') rethrow(result);
-    const { review, ref } = result.report.published!;
+    const { review, ref, undelivered } = result.report.published!;
     const link = ref ? await deps.chat.permalink(ref) : undefined;
     await reply(
-      `Access review \`${review.id}\` posted${link ? `: <${link}|open the thread>` : ''} — ${review.anomalies.length} anomalies, ${review.diff.changes.length} changes.`,
+      `Access review \`${review.id}\` ${undelivered ? 'stored' : 'posted'}${link ? `: <${link}|open the thread>` : ''} — ${review.anomalies.length} anomalies, ${review.diff.changes.length} changes.${undelivered ? `\n${undelivered}` : ''}`,
     );
   });
   registerAccessDecisions(app, deps);
