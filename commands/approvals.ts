@@ -11,6 +11,7 @@ import { approvalsEvidenceFiles } from '../src/publish/approvals-evidence.js';
 import { approvalIds, approvalsUsage, pendingListText, rejectModal } from '../src/render/blocks/approvals.js';
 import { changeSummary, refusalText } from '../src/render/text/approvals.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+import { openModalFirst } from '../src/slack/modal-first.js';
 import type { Actor } from '../src/store/runs.js';
 
 const RejectForm = z.object({
@@ -114,12 +115,16 @@ export function registerApprovals(app: App, deps: Deps): void {
   app.action<BlockAction<ButtonAction>>(approvalIds.reject, async ({ ack, body, action, respond }) => {
     await ack();
     const id = action.value ?? '';
-    const request = await getRequest(deps.db, id);
     const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
-    if (!request) return void (await tell(refusalText('not-found', undefined, id)));
-    if (request.status !== 'pending') return void (await tell(refusalText('decided', request, id)));
-    const metadata = JSON.stringify({ id, channel: body.channel?.id ?? request.slack?.channel ?? '' });
-    await deps.chat.client.views.open({ trigger_id: body.trigger_id, view: rejectModal(request, metadata) });
+    // The form needs the request: read within the trigger's budget, or shown in a loading modal once it is read.
+    const first = { client: deps.chat.client, log: deps.log, triggerId: body.trigger_id, title: 'Reject deploy', tell };
+    await openModalFirst(first, async (told) => {
+      const request = await getRequest(deps.db, id);
+      if (!request) return void (await told(refusalText('not-found', undefined, id)));
+      if (request.status !== 'pending') return void (await told(refusalText('decided', request, id)));
+      const metadata = JSON.stringify({ id, channel: body.channel?.id ?? request.slack?.channel ?? '' });
+      return rejectModal(request, metadata);
+    });
   });
 
   app.view(approvalIds.rejectModal, async ({ ack, view, body }) => {

@@ -1,41 +1,18 @@
-// /change-control [run|latest|evidence <YYYY-Qn>|help], and the digest's Reviewed / Flag buttons with their modals
-// (the reason exemptions are accepted; the action items).
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
+// /change-control [run|latest|evidence <YYYY-Qn>|help]; the digest's buttons are in change-decisions.ts.
+import type { App } from '@slack/bolt';
 import { parseQuarter } from '../src/access/evidence.js';
-import { type DigestDecisionResult, digestRefusal, needsNote } from '../src/change-control/decide.js';
-import { type ChangeDecision, getDigest, latestDigest } from '../src/change-control/store.js';
+import { latestDigest } from '../src/change-control/store.js';
 import type { Deps } from '../src/deps.js';
-import { digestDecisionOperation } from '../src/operate/change-control.js';
 import { operate, rethrow } from '../src/operate/operate.js';
-import { publishDigestDecision } from '../src/publish/change-decision.js';
 import { digestOperation } from '../src/publish/change-digest.js';
 import { changeEvidenceOperation } from '../src/publish/change-evidence.js';
 import { maskSecrets } from '../src/redact.js';
-import {
-  alreadyDecidedDigestText,
-  authorRefusalText,
-  changeIds,
-  flagDigestModal,
-  latestDigestText,
-  reviewedModal,
-} from '../src/render/blocks/change-control.js';
+import { latestDigestText } from '../src/render/blocks/change-control.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
-import { fieldErrors, readInputs } from '../src/slack/inputs.js';
-import type { Actor } from '../src/store/runs.js';
+import { registerChangeDecisions } from './change-decisions.js';
 
 type Parsed = { usage: true; problem?: string } | { sub: 'run' | 'latest' } | { sub: 'evidence'; quarter: string };
-const Metadata = z.object({ digestId: z.string().min(1), channel: z.string().min(1) });
-const ReviewedForm = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(3, 'Say why these exemptions are accepted: it goes into the audit log and the evidence.'),
-});
-const FlagForm = z.object({
-  actionItems: z.string().trim().min(3, 'List the action items: what has to change, and who does it.'),
-});
 
 /** Pure: the subcommand, or the usage with what was wrong. It runs before ack. */
 export function parseChangeText(text: string): Parsed {
@@ -56,20 +33,6 @@ export function parseChangeText(text: string): Parsed {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const safeJson = (text: string | undefined) => {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-};
-
-function refusalText(result: Exclude<DigestDecisionResult, { ok: true }>, digestId: string): string {
-  if (result.reason === 'not-found') return `There is no change-control digest \`${digestId}\`; nothing changed.`;
-  if (result.reason === 'already-decided') return alreadyDecidedDigestText(result.digest);
-  if (result.reason === 'author') return authorRefusalText(result.logins);
-  return 'A reason is required for this decision; nothing changed.';
-}
 
 export function registerChangeControl(app: App, deps: Deps): void {
   app.command('/change-control', async ({ command, ack, respond }) => {
@@ -113,89 +76,13 @@ export function registerChangeControl(app: App, deps: Deps): void {
         `GitHub answered ${(result.cause as { status: number }).status} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
       ));
     if (result.outcome !== 'done') rethrow(result);
-    const { digest, ref, updated } = result.report;
+    const { digest, ref, updated, undelivered } = result.report;
     const link = ref ? await deps.chat.permalink(ref) : undefined;
     const c = digest.report.counts;
     await reply(
-      `Change-control digest ${digest.week} ${updated ? 'updated' : 'posted'}${link ? `: <${link}|open the thread>` : ''} — ${c.total} merged, ${c.exempted} exempted, ${c.nonCompliant} non-compliant.`,
+      `Change-control digest ${digest.week} ${updated ? 'updated' : undelivered ? 'stored' : 'posted'}${link ? `: <${link}|open the thread>` : ''} — ${c.total} merged, ${c.exempted} exempted, ${c.nonCompliant} non-compliant.${undelivered ? `\n${undelivered}` : ''}`,
     );
   });
 
-  async function decide(
-    actor: Actor,
-    digestId: string,
-    decision: ChangeDecision,
-    note: string | null,
-    trigger: 'button' | 'modal',
-    tell: (text: string) => Promise<unknown>,
-  ) {
-    const spec = digestDecisionOperation({
-      digestId,
-      decision,
-      actor,
-      note,
-      trigger,
-      at: deps.now,
-      userMap: deps.config.github.userMap,
-    });
-    const outcome = await operate(deps, spec);
-    if (outcome.outcome === 'refused') return void (await tell(outcome.reason));
-    if (outcome.outcome !== 'done') rethrow(outcome);
-    if (!outcome.report.ok) return void (await tell(refusalText(outcome.report, digestId)));
-    deps.log.info({ digestId, decision, user: actor.user }, 'change-control digest decided');
-    await publishDigestDecision(deps, outcome.report.digest);
-  }
-
-  async function onButton(
-    body: BlockAction,
-    action: ButtonAction,
-    decision: ChangeDecision,
-    tell: (t: string) => Promise<unknown>,
-  ) {
-    const actor: Actor = { user: body.user.id, channel: body.channel?.id };
-    const digestId = action.value ?? '';
-    // Without the role the pipeline refuses (and audits) with the same words as any other refusal.
-    if (!(await deps.roles.has(actor.user, 'reviewer'))) return decide(actor, digestId, decision, null, 'button', tell);
-    const digest = await getDigest(deps.db, digestId);
-    if (!digest) return void (await tell(`There is no change-control digest \`${digestId}\`; nothing changed.`));
-    // An author or a decided digest is refused (and audited) by the pipeline before any modal opens.
-    if (digestRefusal(digest, actor, deps.config.github.userMap) || !needsNote(digest, decision))
-      return decide(actor, digestId, decision, null, 'button', tell);
-    const metadata = JSON.stringify({ digestId, channel: actor.channel ?? digest.slackChannel });
-    const view = decision === 'reviewed' ? reviewedModal(digest, metadata) : flagDigestModal(digest, metadata);
-    await deps.chat.client.views.open({ trigger_id: body.trigger_id, view });
-  }
-  for (const [id, decision] of [
-    [changeIds.reviewed, 'reviewed'],
-    [changeIds.flag, 'flagged'],
-  ] as const) {
-    app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, respond }) => {
-      await ack();
-      await onButton(body, action, decision, (text) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text }),
-      );
-    });
-  }
-
-  for (const [callbackId, form, decision] of [
-    [changeIds.reviewedModal, ReviewedForm, 'reviewed'],
-    [changeIds.flagModal, FlagForm, 'flagged'],
-  ] as const) {
-    app.view(callbackId, async ({ ack, view, body }) => {
-      const parsed = form.safeParse(readInputs(view.state.values));
-      if (!parsed.success) return ack({ response_action: 'errors', errors: fieldErrors(parsed.error.issues) });
-      const meta = Metadata.safeParse(safeJson(view.private_metadata));
-      const field = decision === 'reviewed' ? 'reason' : 'actionItems';
-      if (!meta.success)
-        return ack({
-          response_action: 'errors',
-          errors: { [field]: 'This form lost its digest; close it and click the button again.' },
-        });
-      await ack();
-      const actor = { user: body.user.id, channel: meta.data.channel };
-      const tell = (text: string) => deps.chat.ephemeral(actor.channel, actor.user, { text });
-      const note = 'reason' in parsed.data ? parsed.data.reason : parsed.data.actionItems;
-      await decide(actor, meta.data.digestId, decision, note, 'modal', tell);
-    });
-  }
+  registerChangeDecisions(app, deps);
 }

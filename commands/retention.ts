@@ -10,6 +10,7 @@ import {
   retentionReportOperation,
   stopOperation,
 } from '../src/operate/retention.js';
+import { publishAfterCommit } from '../src/publish/after-commit.js';
 import { latestOnly } from '../src/publish/latest-only.js';
 import { publishRetentionReport } from '../src/publish/retention.js';
 import {
@@ -87,9 +88,14 @@ export function registerRetention(app: App, deps: Deps): void {
     const channel = stored?.slackChannel ?? actor.channel!;
     const thread = stored?.slackTs ?? undefined;
     const seen = new Map<string, DeletionProgress>();
-    const ref = await deps.chat.post(channel, deletionProgressMessage(deletionId, actor.user, []), thread);
+    // Progress is best effort: a channel opsbot can't post in doesn't stop an approved deletion.
+    const ref = await deps.chat
+      .post(channel, deletionProgressMessage(deletionId, actor.user, []), thread)
+      .catch((err) => void deps.log.warn({ err, channel }, 'retention progress not posted'));
     const updates = latestOnly<DeletionProgress[]>(
-      (progress) => deps.chat.update(ref, deletionProgressMessage(deletionId, actor.user, progress)),
+      async (progress) => {
+        if (ref) await deps.chat.update(ref, deletionProgressMessage(deletionId, actor.user, progress));
+      },
       (error) => deps.log.warn({ err: error }, 'retention progress could not be shown'),
     );
     const outcome = await operate(deps, deleteOperation(reportId, 'button', actor, deps), {
@@ -102,7 +108,14 @@ export function registerRetention(app: App, deps: Deps): void {
     if (outcome.outcome === 'refused' || outcome.outcome === 'busy')
       return void (await say(outcome.outcome === 'busy' ? 'This deletion is already running.' : outcome.reason));
     if (outcome.outcome !== 'done') rethrow(outcome);
-    await deps.chat.update(ref, deletionResultMessage(outcome.report));
+    // The deletion is committed: a result Slack won't take is a note to the approver, never a failure.
+    const result = deletionResultMessage(outcome.report);
+    const where = `deletion \`${deletionId}\` is recorded with its counts in its run record and audit event`;
+    const note = await publishAfterCommit(deps, { what: 'The deletion result', channel, where }, async () => {
+      if (ref) await deps.chat.update(ref, result);
+      else await deps.chat.post(channel, result, thread);
+    });
+    if (note) await say(`${result.text}\n${note}`);
   });
 
   button(retentionIds.stop, async (actor, deletionId, say) => {

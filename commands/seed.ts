@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Deps } from '../src/deps.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { type SeedProgress, seedOperation } from '../src/operate/seed.js';
+import { publishAfterCommit, tellPerson } from '../src/publish/after-commit.js';
 import { latestOnly } from '../src/publish/latest-only.js';
 import { usageText } from '../src/render/blocks/help.js';
 import {
@@ -20,9 +21,9 @@ import { seedEvidenceFiles } from '../src/render/text/seed.js';
 import { countSchema, DEFAULT_COUNT, DEFAULT_PREFIX, prefixSchema, SeedForm } from '../src/seed/form.js';
 import { checkSeedTarget, seedDestinations } from '../src/seed/guards.js';
 import type { SeedReport, SeedStep } from '../src/seed/report.js';
-import { requireRole } from '../src/slack/authorize.js';
 import type { MessageRef } from '../src/slack/chat.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+import { ackAuthorized } from '../src/slack/modal-first.js';
 
 const Metadata = z.object({ channel: z.string().min(1), user: z.string().min(1) });
 
@@ -78,7 +79,8 @@ export function registerSeed(app: App, deps: Deps): void {
     await ack();
     const actor = { user: command.user_id, channel: command.channel_id };
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
-    if (!(await requireRole(deps, actor, 'operator', '/seed pilots', reply))) return;
+    // trigger_id expires 3 s after the command, and the operator role may need the user-group directory: the modal
+    // opens first, and the role is checked when it is submitted.
     await openSeedModal(deps, client, command.trigger_id, actor, parsed, reply);
   });
 
@@ -92,9 +94,11 @@ export function registerSeed(app: App, deps: Deps): void {
         errors: { confirm: 'This form lost its channel; close it and run /seed pilots again.' },
       });
     }
-    await ack();
     const actor = { user: body.user.id, channel: meta.data.channel };
-    const tell = (text: string) => deps.chat.ephemeral(actor.channel, actor.user, { text });
+    const tell = (text: string) => tellPerson(deps, actor, text);
+    const spec = seedOperation(form.data, actor, 'slash', deps);
+    // A refusal shows in the modal (audited by the pipeline); the modal closes once the role is known.
+    if (!(await ackAuthorized(deps, spec, { ack, field: 'confirm', tell }))) return;
     const { env, prefix, count } = form.data;
     let ref: MessageRef | undefined;
     let target = '';
@@ -107,13 +111,16 @@ export function registerSeed(app: App, deps: Deps): void {
       },
       (err) => deps.log.warn({ err }, 'seed progress update failed'),
     );
-    // Roles may have changed since the modal opened: the pipeline checks them again, with the guards and the lock.
-    const outcome = await operate<SeedReport, SeedProgress>(deps, seedOperation(form.data, actor, 'slash', deps), {
+    // The pipeline checks the role again (known now), then the guards and the lock.
+    const outcome = await operate<SeedReport, SeedProgress>(deps, spec, {
       async onStart(runId) {
         const seedTarget = checkSeedTarget(env, deps.config);
         target = seedTarget.ok ? seedTarget.target.masked : '';
-        ref = await deps.chat.post(actor.channel, seedProgressMessage({ ...progress, target, steps: [] }));
-        if (runId) await deps.runs.setMessage(runId, ref);
+        // Nothing is written yet, but a channel opsbot can't post in must not stop the seed: the result says so.
+        ref = await deps.chat
+          .post(actor.channel, seedProgressMessage({ ...progress, target, steps: [] }))
+          .catch((err) => void deps.log.warn({ err, channel: actor.channel }, 'seed progress not posted'));
+        if (runId && ref) await deps.runs.setMessage(runId, ref);
       },
       onProgress: (update) => {
         if ('steps' in update) updates.push(update.steps);
@@ -128,10 +135,19 @@ export function registerSeed(app: App, deps: Deps): void {
     // A seed always keeps a run record.
     const { report } = outcome;
     const runId = outcome.runId ?? '';
+    // The seed is committed: a channel opsbot can't post in makes a note beside the result, never a failure.
     const result = seedResultMessage(report, runId, actor.user);
-    if (ref) await deps.chat.update(ref, result);
-    else ref = await deps.chat.post(actor.channel, result);
-    await deps.chat.upload(actor.channel, ref.ts, seedEvidenceFiles(report), `Evidence of run \`${runId}\``);
+    const where = `run \`${runId}\` keeps the report and its log (\`runs\` table)`;
+    const about = (what: string) => ({ what, channel: actor.channel, where });
+    const note =
+      (await publishAfterCommit(deps, about('The seed result'), async () => {
+        if (ref) await deps.chat.update(ref, result);
+        else ref = await deps.chat.post(actor.channel, result);
+      })) ??
+      (await publishAfterCommit(deps, about('The evidence files'), () =>
+        deps.chat.upload(actor.channel, ref?.ts, seedEvidenceFiles(report), `Evidence of run \`${runId}\``),
+      ));
+    if (note) await tell(`${result.text}\n${note}`);
   });
 }
 

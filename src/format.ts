@@ -1,4 +1,22 @@
-// Numbers and moments as people read them: durations, ages, sizes, UTC times and file-name stamps.
+// Numbers and moments as people read them: durations, ages, sizes, UTC times and file-name stamps; text cut short.
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * text in at most max UTF-16 units, ending in `…` when cut. The cut falls between graphemes, so an emoji, a flag or an
+ * accented letter is never split into a lone surrogate or a stray combining mark. (Slack's cut, which also keeps
+ * entities whole, is render/blocks/kit.ts `cut`.)
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  // Only the head is segmented: ICU walks the whole string per step otherwise.
+  for (const { segment } of graphemes.segment(text.slice(0, max + 32))) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}
 
 /** How long something lasted, the way people say it in an incident channel: "45 s", "12 min", "2 h 5 min". */
 export function formatDuration(ms: number): string {

@@ -1,5 +1,6 @@
 // GitHub issues of GITHUB_REPO: the weekly review's issue is opened, commented and closed here.
 import type { Octokit } from '@octokit/rest';
+import { cutText } from '../format.js';
 
 export interface IssueRef {
   number: number;
@@ -8,9 +9,8 @@ export interface IssueRef {
 
 /** GitHub refuses issue bodies over 65 536 characters. */
 const MAX_BODY = 60_000;
-// A cut never leaves half of a surrogate pair behind.
-const withinLimit = (body: string) =>
-  body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY - 1).replace(/[\uD800-\uDBFF]$/, '')}…`;
+// A cut never splits an emoji or a flag (no lone surrogate).
+const withinLimit = (body: string) => cutText(body, MAX_BODY);
 
 function split(repo: string): { owner: string; repo: string } {
   const [owner = '', name = ''] = repo.split('/');

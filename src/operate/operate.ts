@@ -29,17 +29,8 @@ export async function operate<R, P = never>(
     });
   };
 
-  if (spec.role && spec.actor && !(await deps.roles.has(spec.actor.user, spec.role))) {
-    const what = spec.what ?? spec.kind;
-    deps.log.info({ user: spec.actor.user, role: spec.role, what }, 'denied: missing role');
-    await deps.audit.append({
-      action: 'auth.deny',
-      actor: spec.actor,
-      params: { what, role: spec.role },
-      outcome: 'denied',
-    });
-    return { outcome: 'refused', reason: roleRefusal(what, spec.role), missingRole: spec.role };
-  }
+  const denied = await authorize(deps, spec);
+  if (denied) return denied;
   if (spec.rateLimit) {
     const retryInSeconds = await deps.coord.rateLimit(spec.rateLimit.key, spec.rateLimit.perMinute);
     if (retryInSeconds > 0) {
@@ -85,6 +76,26 @@ export async function operate<R, P = never>(
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_RETRY_MS, Math.max(0, deadline - Date.now()))));
   }
+}
+
+/**
+ * The pipeline's first step alone: undefined when the actor holds the spec's role, else the refusal, audited
+ * (`auth.deny`). A modal's submission calls it before its ack, so a refusal can be shown in the modal.
+ */
+export async function authorize(
+  deps: Pick<OperateDeps, 'roles' | 'audit' | 'log'>,
+  spec: Pick<OperationSpec<unknown, unknown>, 'role' | 'actor' | 'what' | 'kind'>,
+): Promise<Extract<Outcome<never>, { outcome: 'refused' }> | undefined> {
+  if (!spec.role || !spec.actor || (await deps.roles.has(spec.actor.user, spec.role))) return undefined;
+  const what = spec.what ?? spec.kind;
+  deps.log.info({ user: spec.actor.user, role: spec.role, what }, 'denied: missing role');
+  await deps.audit.append({
+    action: 'auth.deny',
+    actor: spec.actor,
+    params: { what, role: spec.role },
+    outcome: 'denied',
+  });
+  return { outcome: 'refused', reason: roleRefusal(what, spec.role), missingRole: spec.role };
 }
 
 /** A joined run: the holder's run and report, and this asker's own audit event naming it. */

@@ -6,6 +6,7 @@ import { closeIssue, commentOnIssue } from '../github/issues.js';
 import { maskSecrets } from '../redact.js';
 import { decisionLine, reviewMessage } from '../render/blocks/access.js';
 import { githubMarkdown, mrkdwnInline } from '../render/escape.js';
+import { publishAfterCommit } from './after-commit.js';
 
 type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'log'>;
 
@@ -27,6 +28,16 @@ export async function publishDecision(deps: PublishDeps, review: AccessReview): 
     { text: `${line}${stop}${issueProblem ? ` ⚠️ ${mrkdwnInline(issueProblem)}` : issue}` },
     ref.ts,
   );
+}
+
+/**
+ * publishDecision after the decision is committed: a thread opsbot can't post in (or a Slack failure) is logged and
+ * returned as a note for the reviewer, never thrown. Undefined when everything was shown.
+ */
+export function showDecision(deps: PublishDeps, review: AccessReview): Promise<string | undefined> {
+  const where = `the decision is recorded on access review \`${review.id}\` (\`opsbot access-review latest\`)`;
+  const about = { what: 'The decision', channel: review.slackChannel ?? '', where };
+  return publishAfterCommit(deps, about, () => publishDecision(deps, review));
 }
 
 /** Undefined when the issue was updated (or there is none); otherwise what went wrong, for the thread. */

@@ -14,6 +14,7 @@ import { githubCode, githubMarkdown, mrkdwnInline } from '../render/escape.js';
 import { countLines } from '../render/text/access-counts.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
+import { publishAfterCommit } from './after-commit.js';
 
 export const ISSUE_LABEL = 'access-review';
 const ISSUE_LINES = 200;
@@ -23,6 +24,8 @@ export interface Published {
   /** Undefined when there is no channel to post to. */
   ref?: MessageRef;
   issueError?: string;
+  /** The review is stored, but Slack did not take its message or files: what to tell, and where to get them. */
+  undelivered?: string;
 }
 
 type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'db' | 'runs' | 'log'>;
@@ -94,19 +97,27 @@ export async function publishReview(
     deps.log.warn({ reviewId: review.id }, 'SLACK_REVIEW_CHANNEL is not set: the review is stored but not posted');
     return { review, ...(issueError ? { issueError } : {}) };
   }
-  const ref = await deps.chat.post(channel, reviewMessage(review));
-  await setReviewMessage(deps.db, review.id, ref);
-  await deps.runs.setMessage(run.runId, ref);
-  await deps.chat.upload(
-    channel,
-    ref.ts,
-    [run.files.csv, run.files.json],
-    `Snapshot files: \`${run.files.csv.filename}\` (sha256 \`${review.csvSha256}\`) and \`${run.files.json.filename}\`.`,
-  );
-  if (issueError) await deps.chat.post(channel, { text: `⚠️ ${mrkdwnInline(issueError)}` }, ref.ts);
+  // The review is stored: a channel opsbot can't post or upload in is a note on the outcome, not a failed run.
+  let ref: MessageRef | undefined;
+  const where = `review \`${review.id}\` is stored (\`opsbot access-review latest\`, \`evidence\`)`;
+  const undelivered = await publishAfterCommit(deps, { what: 'The review or its files', channel, where }, async () => {
+    const posted = await deps.chat.post(channel, reviewMessage(review));
+    ref = posted;
+    await setReviewMessage(deps.db, review.id, posted);
+    await deps.runs.setMessage(run.runId, posted);
+    await deps.chat.upload(
+      channel,
+      posted.ts,
+      [run.files.csv, run.files.json],
+      `Snapshot files: \`${run.files.csv.filename}\` (sha256 \`${review.csvSha256}\`) and \`${run.files.json.filename}\`.`,
+    );
+    if (issueError) await deps.chat.post(channel, { text: `⚠️ ${mrkdwnInline(issueError)}` }, posted.ts);
+  });
+  const shown: MessageRef | undefined = ref;
   return {
-    review: { ...review, slackChannel: ref.channel, slackTs: ref.ts },
-    ref,
+    review: shown ? { ...review, slackChannel: shown.channel, slackTs: shown.ts } : review,
+    ...(shown ? { ref: shown } : {}),
+    ...(undelivered ? { undelivered } : {}),
     ...(issueError ? { issueError } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { OperationSpec } from '../operate/spec.js';
 import { digestMessage } from '../render/blocks/change-control.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
+import { publishAfterCommit } from './after-commit.js';
 
 export interface DigestOutcome {
   digest: ChangeDigest;
@@ -19,6 +20,8 @@ export interface DigestOutcome {
   /** The decision the update cleared because the list changed (the audit log keeps who took it). */
   clearedDecision?: string;
   ref?: MessageRef;
+  /** The digest is stored, but Slack did not take its message or CSV: what to tell, and where to get it. */
+  undelivered?: string;
 }
 
 type DigestDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'db' | 'runs' | 'log' | 'now'>;
@@ -61,25 +64,31 @@ export async function takeDigest(
     deps.log.warn({ digestId: digest.id }, 'SLACK_COMPLIANCE_CHANNEL is not set: the digest is stored but not posted');
     return outcome;
   }
-  let ref: MessageRef;
-  if (digest.slackChannel && digest.slackTs) {
-    ref = { channel: digest.slackChannel, ts: digest.slackTs };
-    await deps.chat.update(ref, digestMessage(digest));
-  } else {
-    ref = await deps.chat.post(channel, digestMessage(digest));
-    await setDigestMessage(deps.db, digest.id, ref);
-  }
-  if (run.runId) await deps.runs.setMessage(run.runId, ref);
-  const why = previous
-    ? `Updated ${report.week}: ${report.counts.total} merged (was ${previous.report.counts.total}).${clearedDecision ? ' The list changed, so the earlier decision no longer stands; it needs reviewing again.' : ''}`
-    : `Every merged pull request of ${report.week}:`;
-  await deps.chat.upload(
-    channel,
-    ref.ts,
-    [{ filename: digestCsvName(report.week), content: csv }],
-    `${why} \`${digestCsvName(report.week)}\` (sha256 \`${digest.csvSha256}\`).`,
-  );
-  return { ...outcome, digest: { ...digest, slackChannel: ref.channel, slackTs: ref.ts }, ref };
+  // The digest is stored: a channel opsbot can't post or upload in is a note on the outcome, not a failed run.
+  let ref: MessageRef | undefined;
+  const where = `digest \`${digest.id}\` is stored (\`opsbot change-control latest\`)`;
+  const undelivered = await publishAfterCommit(deps, { what: 'The digest or its CSV', channel, where }, async () => {
+    if (digest.slackChannel && digest.slackTs) {
+      ref = { channel: digest.slackChannel, ts: digest.slackTs };
+      await deps.chat.update(ref, digestMessage(digest));
+    } else {
+      ref = await deps.chat.post(channel, digestMessage(digest));
+      await setDigestMessage(deps.db, digest.id, ref);
+    }
+    if (run.runId) await deps.runs.setMessage(run.runId, ref);
+    const why = previous
+      ? `Updated ${report.week}: ${report.counts.total} merged (was ${previous.report.counts.total}).${clearedDecision ? ' The list changed, so the earlier decision no longer stands; it needs reviewing again.' : ''}`
+      : `Every merged pull request of ${report.week}:`;
+    await deps.chat.upload(
+      channel,
+      ref.ts,
+      [{ filename: digestCsvName(report.week), content: csv }],
+      `${why} \`${digestCsvName(report.week)}\` (sha256 \`${digest.csvSha256}\`).`,
+    );
+  });
+  if (!ref) return { ...outcome, ...(undelivered ? { undelivered } : {}) };
+  const posted = { ...digest, slackChannel: ref.channel, slackTs: ref.ts };
+  return { ...outcome, digest: posted, ref, ...(undelivered ? { undelivered } : {}) };
 }
 
 /** One digest at a time across replicas; `change-control.run` audited once it is posted (or stored). */

@@ -46,6 +46,14 @@ export function slackClientOptions(apiUrl: string | undefined, timeoutMs = 15_00
   };
 }
 
+/** Slack refused a post or an upload because opsbot is not in the channel and could not join it (a private one). */
+export class NotInChannelError extends Error {
+  constructor(readonly channel: string) {
+    super(`opsbot is not in channel ${channel} and cannot join it; invite it there`);
+    this.name = 'NotInChannelError';
+  }
+}
+
 /** Slack's own error code (`channel_not_found`), or the HTTP failure, for messages and the outbox. */
 export function slackErrorCode(error: unknown): string {
   const e = error as WebAPICallError & { data?: { error?: string }; statusCode?: number; retryAfter?: number };
@@ -56,6 +64,32 @@ export function slackErrorCode(error: unknown): string {
 /** marked: a client that never retries on its own, for marked posts (a blind retry of a lost answer doubles). */
 export function webChat(client: WebClient, marked: WebClient = client): Chat {
   const groupIds = new Map<string, string>();
+  const joined = new Set<string>();
+  /**
+   * Joins a public channel (scope channels:join): chat:write.public lets opsbot post there without joining, but not
+   * share files. Private channels, DMs and older installs without the scope refuse; the caller then learns from the
+   * upload itself whether opsbot is in the channel (it was invited) or not.
+   */
+  async function join(channel: string): Promise<boolean> {
+    if (joined.has(channel)) return true;
+    if (!/^C[A-Z0-9_]+$/.test(channel)) return false;
+    const result = await client.conversations.join({ channel }).catch(() => undefined);
+    if (result?.ok) joined.add(channel);
+    return Boolean(result?.ok);
+  }
+  /** fn, and once more after joining when Slack says opsbot is not in the channel; NotInChannelError if it can't join. */
+  async function inChannel<T>(channel: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (slackErrorCode(error) !== 'not_in_channel') throw error;
+      joined.delete(channel);
+      if (!(await join(channel))) throw new NotInChannelError(channel);
+      return fn().catch((again) => {
+        throw slackErrorCode(again) === 'not_in_channel' ? new NotInChannelError(channel) : again;
+      });
+    }
+  }
   async function groupId(group: string): Promise<string | undefined> {
     const handle = group.replace(/^@/, '');
     if (/^S[A-Z0-9]+$/.test(handle)) return handle;
@@ -69,13 +103,15 @@ export function webChat(client: WebClient, marked: WebClient = client): Chat {
     client,
     async post(channel, message, threadTs, mark) {
       if (mark) return markedPost(marked, { channel, message, threadTs, mark });
-      const result = await client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        thread_ts: threadTs,
-        unfurl_links: false,
-      });
+      const result = await inChannel(channel, () =>
+        client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          thread_ts: threadTs,
+          unfurl_links: false,
+        }),
+      );
       return { channel: result.channel ?? channel, ts: result.ts ?? '' };
     },
     async update(ref, message) {
@@ -85,16 +121,20 @@ export function webChat(client: WebClient, marked: WebClient = client): Chat {
       await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
     },
     async upload(channel, threadTs, files, comment) {
-      await client.files.uploadV2({
-        channel_id: channel,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        ...(comment ? { initial_comment: comment } : {}),
-        file_uploads: files.map((f) => ({
-          file: Buffer.from(f.content),
-          filename: f.filename,
-          title: f.title ?? f.filename,
-        })),
-      } as Parameters<WebClient['files']['uploadV2']>[0]);
+      // Joined first: a failed files.completeUploadExternal leaves an unshared file behind.
+      await join(channel);
+      await inChannel(channel, () =>
+        client.files.uploadV2({
+          channel_id: channel,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(comment ? { initial_comment: comment } : {}),
+          file_uploads: files.map((f) => ({
+            file: Buffer.from(f.content),
+            filename: f.filename,
+            title: f.title ?? f.filename,
+          })),
+        } as Parameters<WebClient['files']['uploadV2']>[0]),
+      );
     },
     async permalink(ref) {
       const result = await client.chat

@@ -1,6 +1,7 @@
 // The health bodies services really serve, read into pass / warn / fail with reasons a person reads in one line:
 // the runbook's ({status: ok|ready, checks}), Spring Boot Actuator (UP/DOWN/OUT_OF_SERVICE/UNKNOWN, nested
 // `components`) and IETF health+json (pass/warn/fail, `checks` as arrays of objects). Status words ignore case.
+import { cutText } from '../format.js';
 
 export type Level = 'pass' | 'warn' | 'fail';
 
@@ -21,7 +22,8 @@ const SAID: Record<string, string> = {
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   Boolean(value) && typeof value === 'object' && !Array.isArray(value);
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+// Foreign text (a health body) cut between graphemes, never inside an emoji.
+const cut = cutText;
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** A status value in words: `DOWN` -> `DOWN`, `OUT_OF_SERVICE` -> `out of service`, `{…}` -> its JSON, cut. */

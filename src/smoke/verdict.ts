@@ -1,6 +1,7 @@
 // The verdict on one health response: HTTP 200 and a JSON object whose `status` and parts are healthy (the formats
 // in health-formats.ts), or a 2xx plain-text body where the environment allows it. Also the notes: migration info,
 // version, and the security and rate-limit headers (kept apart, so a run shows them once, not under every check).
+import { cutText } from '../format.js';
 import { judgeBody } from './health-formats.js';
 
 export interface Judgement {
@@ -36,7 +37,8 @@ const RATE_LIMIT_HEADERS = [
 ];
 
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+// Foreign text (a health body) cut between graphemes, never inside an emoji.
+const cut = cutText;
 const shown = (value: unknown) =>
   cut(typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? 'nothing'), 60);
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -39,6 +39,8 @@ const SCOPE_OF: Record<string, string | string[] | undefined> = {
   'conversations.replies': ['channels:history', 'groups:history'],
   // The alerts' DMs: "still on it?" and escalation.
   'conversations.open': 'im:write',
+  // Files can be shared only where opsbot is a member: it joins a public channel before uploading there.
+  'conversations.join': 'channels:join',
   'files.uploadV2': 'files:write',
   'usergroups.list': 'usergroups:read',
   'usergroups.users.list': 'usergroups:read',

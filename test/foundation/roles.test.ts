@@ -1,6 +1,6 @@
 // Roles: user ids and user-group handles, admins hold every role, and every refusal is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireRole } from '../../src/slack/authorize.js';
+import { authorize } from '../../src/operate/operate.js';
 import { type Bot, startBot } from '../support/bot.js';
 
 describe('roles', () => {
@@ -36,16 +36,16 @@ describe('roles', () => {
   });
 
   it('refuses a user without the role, tells them what is missing, and audits the refusal', async () => {
-    const replies: string[] = [];
-    const allowed = await requireRole(
-      bot.deps,
-      { user: 'U_STRANGER', channel: 'C_OPS' },
-      'operator',
-      '/seed',
-      async (text) => replies.push(text),
-    );
-    expect(allowed).toBe(false);
-    expect(replies).toEqual(['`/seed` needs an operator role; ask an admin to add you to OPSBOT_OPERATORS.']);
+    const refused = await authorize(bot.deps, {
+      kind: 'seed',
+      role: 'operator',
+      what: '/seed',
+      actor: { user: 'U_STRANGER', channel: 'C_OPS' },
+    });
+    expect(refused?.reason).toBe('`/seed` needs an operator role; ask an admin to add you to OPSBOT_OPERATORS.');
+    expect(
+      await authorize(bot.deps, { kind: 'seed', role: 'operator', what: '/seed', actor: { user: 'U_OPS' } }),
+    ).toBeUndefined();
     const rows = await bot.db.query(
       "select actor, channel, action, params, outcome from audit_events where action = 'auth.deny'",
     );

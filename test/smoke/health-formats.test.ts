@@ -18,6 +18,8 @@ const rows: [string, AppRoute, boolean, string | undefined][] = [
   ['/runbook-db/healthz', { json: { status: 'ok', database_status: 'unhealthy' } }, false, 'database is unhealthy'],
   ['/runbook-check/readyz', { json: { status: 'ready', checks: { cache: 'error' } } }, false, 'cache is error'],
   ['/upper/healthz', { json: { status: 'OK' } }, true, undefined],
+  // Cut between graphemes: the skin-toned thumb at the limit goes whole, never half a surrogate pair.
+  ['/emoji/healthz', { body: `${'x'.repeat(77)}👍🏽👍🏽` }, false, `not JSON: ${'x'.repeat(77)}…`],
   ['/upper/readyz', { json: { status: 'Ready' } }, true, undefined],
   ['/actuator/health', { json: { status: 'UP', components: { db: { status: 'UP' } } } }, true, undefined],
   [

@@ -8,6 +8,8 @@ export interface SlackCall {
   method: string;
   args: Record<string, any>;
   at: number;
+  /** Slack's answer, once given (absent while delayed, hanging, or on HTTP errors). */
+  result?: Record<string, any>;
 }
 export interface UploadedFile {
   id: string;
@@ -93,6 +95,13 @@ export class FakeSlack {
   readonly messages: PostedMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private readonly outages = new Map<string, Outage>();
+  /** Answers of these methods are held back this many ms (a slow user-group directory). */
+  private readonly delays = new Map<string, number>();
+  /**
+   * Channels whose membership the fake checks (opt-in, per test): uploads into them need the bot to be a member, and so
+   * do posts into private ones (chat:write.public covers public channels). conversations.join works for public ones.
+   */
+  private readonly channels = new Map<string, { kind: 'public' | 'private'; member: boolean }>();
   private readonly pendingUploads = new Map<string, { filename: string; content?: string; bytes?: Buffer }>();
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
@@ -135,6 +144,17 @@ export class FakeSlack {
     else this.outages.delete(method);
   }
 
+  /** Every answer of method comes ms late (until called with 0). */
+  delay(method: string, ms: number): void {
+    if (ms > 0) this.delays.set(method, ms);
+    else this.delays.delete(method);
+  }
+
+  /** Makes the fake check the bot's membership of channel: `not_in_channel` until it joins (or is invited). */
+  channel(id: string, kind: 'public' | 'private', member = false): void {
+    this.channels.set(id, { kind, member });
+  }
+
   /** Messages in channel carrying metadata of eventType: how many copies of a marked post exist. */
   marked(channel: string, eventType: string): PostedMessage[] {
     return this.messages.filter((m) => m.channel === channel && m.metadata?.event_type === eventType);
@@ -146,10 +166,10 @@ export class FakeSlack {
   }
 
   /** Waits until method has been called at least count times; rejects after timeoutMs naming what was seen. */
-  waitFor(method: string, count = 1, timeoutMs = 5000): Promise<SlackCall[]> {
+  waitFor(method: string, count = 1, timeoutMs = 5000, answered = false): Promise<SlackCall[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const found = this.callsOf(method);
+        const found = this.callsOf(method).filter((c) => !answered || c.result);
         if (found.length < count) return false;
         this.waiters.delete(check as () => void);
         clearTimeout(timer);
@@ -166,6 +186,11 @@ export class FakeSlack {
       }, timeoutMs);
       if (!check()) this.waiters.add(check as () => void);
     });
+  }
+
+  /** Like waitFor, for calls Slack has answered: their result says whether they worked. */
+  waitForAnswers(method: string, count = 1, timeoutMs = 5000): Promise<SlackCall[]> {
+    return this.waitFor(method, count, timeoutMs, true);
   }
 
   responseUrl(): string {
@@ -211,6 +236,8 @@ export class FakeSlack {
       if (typeof args[field] === 'string' && /^[[{]/.test(args[field])) args[field] = JSON.parse(args[field]);
     }
     this.record(method, args);
+    const delayMs = this.delays.get(method);
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const outage = this.outages.get(method);
     if (outage?.mode === '500') return { status: 500, body: { ok: false, error: 'internal_error' } };
     if (outage?.mode === '429')
@@ -231,7 +258,11 @@ export class FakeSlack {
         body: failure.body ?? { ok: false, error: 'internal_error' },
         headers: failure.headers,
       };
-    return { status: 200, body: this.answer(method, args) };
+    const body = this.answer(method, args);
+    const call = this.calls.findLast((c) => c.args === args);
+    if (call) call.result = body;
+    for (const waiter of [...this.waiters]) waiter();
+    return { status: 200, body };
   }
 
   private posted(args: Record<string, any>, ts: string): Record<string, unknown> {
@@ -247,6 +278,13 @@ export class FakeSlack {
     return { type: 'message', ...rest, ...(wantMetadata && metadata ? { metadata } : {}) };
   }
 
+  /** Slack's `not_in_channel` where the fake checks membership (see channel()), else undefined. */
+  private membership(channel: unknown, upload: boolean): Record<string, unknown> | undefined {
+    const known = this.channels.get(String(channel));
+    if (!known || known.member) return undefined;
+    return upload || known.kind === 'private' ? { ok: false, error: 'not_in_channel' } : undefined;
+  }
+
   private answer(method: string, args: Record<string, any>): Record<string, unknown> {
     const ts = () => `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
     const invalid = (problem: string | undefined) =>
@@ -259,7 +297,11 @@ export class FakeSlack {
       case 'chat.postMessage':
         if (!args.channel) return { ok: false, error: 'channel_not_found' };
         if (!args.text && !args.blocks) return { ok: false, error: 'no_text' };
-        return invalid(blockProblem(args.blocks, LIMITS.message)) ?? this.posted(args, ts());
+        return (
+          this.membership(args.channel, false) ??
+          invalid(blockProblem(args.blocks, LIMITS.message)) ??
+          this.posted(args, ts())
+        );
       case 'conversations.history':
         return {
           ok: true,
@@ -281,13 +323,33 @@ export class FakeSlack {
         if (!args.ts) return { ok: false, error: 'message_not_found' };
         return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, channel: args.channel, ts: args.ts };
       case 'chat.postEphemeral':
-        return invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, message_ts: ts() };
+        return (
+          this.membership(args.channel, false) ??
+          invalid(blockProblem(args.blocks, LIMITS.message)) ?? { ok: true, message_ts: ts() }
+        );
       case 'chat.getPermalink':
         return {
           ok: true,
           permalink: `https://slack.test/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}`,
         };
-      case 'views.open':
+      case 'conversations.join': {
+        const known = this.channels.get(String(args.channel));
+        if (known?.kind === 'private') return { ok: false, error: 'method_not_supported_for_channel_type' };
+        if (known) known.member = true;
+        return { ok: true, channel: { id: args.channel, is_channel: true, is_member: true } };
+      }
+      case 'views.open': {
+        // Slack's trigger_id lives 3 s; the test bot's are `trigger-<ms since epoch>` (others never expire here).
+        const issuedAt = /^trigger-(\d{13})$/.exec(String(args.trigger_id))?.[1];
+        if (!args.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        if (issuedAt && Date.now() - Number(issuedAt) > 3000) return { ok: false, error: 'expired_trigger_id' };
+        return (
+          invalid(blockProblem(args.view?.blocks, LIMITS.modal)) ?? {
+            ok: true,
+            view: { id: `V${randomUUID().slice(0, 8)}`, ...args.view },
+          }
+        );
+      }
       case 'views.update':
       case 'views.push':
         return (
@@ -311,6 +373,8 @@ export class FakeSlack {
         return { ok: true, file_id: id, upload_url: `${this.url.replace(/api\/$/, '')}upload/${id}` };
       }
       case 'files.completeUploadExternal': {
+        const refused = this.membership(args.channel_id, true);
+        if (refused) return refused;
         const files = (args.files ?? []) as { id: string; title?: string }[];
         for (const file of files) {
           const pending = this.pendingUploads.get(file.id);
