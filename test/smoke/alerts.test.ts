@@ -118,7 +118,12 @@ describe('scheduled smoke alerts', () => {
     const text = textOf(update!.args.blocks);
     expect(text).toContain('Acknowledged by <@U_ONCALL> at 15:01 UTC');
     expect(text).not.toContain('Acknowledge\n');
-    expect(update!.args.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+    // Acknowledge is gone; Resolve and Snooze stay while the alert is open.
+    const actionIds = update!.args.blocks
+      .filter((b: { type: string }) => b.type === 'actions')
+      .flatMap((b: { elements: { action_id: string }[] }) => b.elements.map((e) => e.action_id));
+    expect(actionIds).not.toContain('alert.acknowledge');
+    expect(actionIds.length).toBeGreaterThan(0);
     expect(
       await bot.db.query("select actor, channel, outcome, params from audit_events where action = 'alert.acknowledge'"),
     ).toEqual([

@@ -159,7 +159,8 @@ describe('/smoke', () => {
   });
 
   it('answers through the response URL of the command when the bot may not post in the channel', async () => {
-    bot.slack.failNext('chat.postMessage', 1, { body: { ok: false, error: 'not_in_channel' } });
+    // A private channel opsbot was not invited to: the post is refused and it cannot join.
+    bot.slack.channel('C_PRIVATE', 'private');
     await bot.slash('/smoke', 'staging', { user: 'U_PRIVATE', channel: 'C_PRIVATE' });
     const answers = await bot.slack.waitFor('response_url', bot.slack.callsOf('response_url').length + 1, 20_000);
     const answer = answers.at(-1)!;
