@@ -1,5 +1,5 @@
-// What makes a running bot useless though its configuration is valid: one warning per missing piece, logged at start
-// and printed by `opsbot config check`, each naming the variable to set.
+// What makes a running bot useless (or its audit log forgeable) though its configuration is valid: one warning per
+// missing piece, logged at start and printed by `opsbot config check`, each naming the variable to set.
 import type { Config } from './config-model.js';
 
 export function uselessnessWarnings(config: Config): string[] {
@@ -17,6 +17,10 @@ export function uselessnessWarnings(config: Config): string[] {
   if (!config.slack.alertChannel)
     warnings.push(
       'No alert channel is set, so failed checks, backups and drills alert nobody. Example: SLACK_ALERT_CHANNEL=C0123ABCD',
+    );
+  if (!config.audit.key)
+    warnings.push(
+      'No AUDIT_KEY is set, so the audit chain is not keyed: whoever can write to the database can rewrite it and recompute its hashes unnoticed. Example: AUDIT_KEY=$(openssl rand -hex 32)',
     );
   return warnings;
 }

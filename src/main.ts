@@ -12,6 +12,7 @@ import { githubEventRoutes } from './http/api-github.js';
 import { healthRoutes } from './http/routes.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
+import { anchorAuditChain } from './publish/audit-anchor.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -140,6 +141,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
           [deps.runs.owner],
         )
         .catch(() => {});
+      // The last write: the chain's head, anchored outside the database, so no row of this run can vanish unseen.
+      await anchorAuditChain(deps).then(
+        (anchor) => anchor && deps.log.info({ seq: anchor.seq }, 'audit chain anchored at shutdown'),
+        (error) => deps.log.warn({ err: error }, 'could not anchor the audit chain at shutdown'),
+      );
       await closeDeps(deps);
       deps.log.info('opsbot stopped');
     },

@@ -8,16 +8,23 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface PostgresOptions {
   kind?: Db['kind'];
   applicationName?: string;
+  /** How long opening a connection may take (default 15 s). */
+  connectTimeoutMs?: number;
+  /** Server side: a statement running longer is cancelled. Client side, query_timeout: a server that does not answer. */
+  statementTimeoutMs?: number;
 }
 
 export function postgresDb(url: string, max = 10, options: PostgresOptions = {}): Db & { pool: pg.Pool } {
-  const { kind = 'postgres', applicationName = 'opsbot' } = options;
+  const { kind = 'postgres', applicationName = 'opsbot', connectTimeoutMs = 15_000, statementTimeoutMs } = options;
   // An unreachable host fails in 15 s with a clear error instead of waiting out the OS's TCP timeout.
   const pool = new pg.Pool({
     connectionString: url,
     max,
     application_name: applicationName,
-    connectionTimeoutMillis: 15_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : { statement_timeout: statementTimeoutMs, lock_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs }),
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
