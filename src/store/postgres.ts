@@ -55,7 +55,10 @@ export function postgresDb(url: string, max = 10, options: PostgresOptions = {})
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        // A connection that cannot even roll back (a server that stopped answering) is not handed out again.
+        await client.query('rollback').catch(() => {
+          lost ??= error instanceof Error ? error : new Error(String(error));
+        });
         throw error;
       } finally {
         client.off('error', onError);
