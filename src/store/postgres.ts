@@ -12,16 +12,20 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
   /** Server side: a statement running longer is cancelled. Client side, query_timeout: a server that does not answer. */
   statementTimeoutMs?: number;
+  /** How long an idle connection is kept (default 10 s); 0 keeps it, so the next query need not connect first. */
+  idleTimeoutMs?: number;
 }
 
 export function postgresDb(url: string, max = 10, options: PostgresOptions = {}): Db & { pool: pg.Pool } {
   const { kind = 'postgres', applicationName = 'opsbot', connectTimeoutMs = 15_000, statementTimeoutMs } = options;
+  const { idleTimeoutMs = 10_000 } = options;
   // An unreachable host fails in 15 s with a clear error instead of waiting out the OS's TCP timeout.
   const pool = new pg.Pool({
     connectionString: url,
     max,
     application_name: applicationName,
     connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: idleTimeoutMs,
     ...(statementTimeoutMs === undefined
       ? {}
       : { statement_timeout: statementTimeoutMs, lock_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs }),
@@ -55,10 +59,14 @@ export function postgresDb(url: string, max = 10, options: PostgresOptions = {})
         await client.query('commit');
         return result;
       } catch (error) {
-        // A connection that cannot even roll back (a server that stopped answering) is not handed out again.
-        await client.query('rollback').catch(() => {
-          lost ??= error instanceof Error ? error : new Error(String(error));
-        });
+        // A connection whose server stopped answering (query_timeout) or that cannot even roll back is not handed out
+        // again; the server rolls back what it had when the connection goes.
+        const fail = error instanceof Error ? error : new Error(String(error));
+        if (/Query read timeout/.test(fail.message)) lost ??= fail;
+        else
+          await client.query('rollback').catch(() => {
+            lost ??= fail;
+          });
         throw error;
       } finally {
         client.off('error', onError);
