@@ -6,7 +6,7 @@
 //   capabilities   src/<capability>/                                (input + narrow deps -> report)
 //   adapters       src/store coord targets github mail slack http ... (passed in through Deps)
 const CAPABILITIES =
-  '^src/(smoke|seed|backup|drill|access|posture|alerts|approvals|uptime|maintenance|retention|change-control|evidence|home)/';
+  '^src/(smoke|seed|backup|drill|access|posture|alerts|approvals|uptime|maintenance|retention|change-control|evidence|home|audit)/';
 const ENTRY = '^(commands|jobs|cli)/|^src/main\\.ts$';
 
 module.exports = {

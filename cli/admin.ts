@@ -113,30 +113,57 @@ export const configCommand: CliCommand = async (args, io) => {
   }
 };
 
+const AUDIT_HELP = `Usage: opsbot audit verify
+       opsbot audit export --from … --to … [--format jsonl|csv] [--out FILE]   (opsbot audit export --help)
+
+Walks the audit chain (audit_events): every row's link and hash, and with AUDIT_KEY set, every row's mac from
+the first keyed row on. Then compares the chain with its anchors: audit-anchors.jsonl in BACKUP_DIR, and the
+anchors posted to SLACK_AUDIT_CHANNEL when it is set and the bot token may read its history. Rows missing after
+an anchor, an anchored row whose hash changed, and a truncated table are named. Without any anchor, only edits
+inside the chain can be detected.
+
+Exit codes: 0 intact, 1 broken (or macs present that could not be checked), 2 usage or configuration error.`;
+
 export const auditCommand: CliCommand = async (args, io) => {
   if (args[0] === 'export') return (await import('./audit-export.js')).auditExport(args.slice(1), io);
   const usage = 'opsbot audit verify | export --from … --to … [--format jsonl|csv] [--out FILE]';
-  const parsed = parseCliArgs(
-    args,
-    {},
-    usage,
-    io,
-    `Usage: ${usage}\n\nverify walks the audit chain (exit 0 intact, 1 broken); export writes a period of it (opsbot audit export --help).`,
-  );
+  const parsed = parseCliArgs(args, {}, usage, io, AUDIT_HELP);
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.join(' ') !== 'verify') {
     io.err(`Usage: ${usage}`);
     return EXIT.usage;
   }
   return withDeps(io, async (deps) => {
-    const { verifyAuditChain } = await import('../src/store/audit.js');
-    const report = await verifyAuditChain(deps.db);
-    io.out(`Rows walked: ${report.rowsWalked}\nHead hash: ${report.headHash}`);
-    if (report.ok) {
+    const [{ checkAuditChain }, { readAnchors }, { channelAnchors }, { parseAuditKey }] = await Promise.all([
+      import('../src/audit/verify.js'),
+      import('../src/audit/anchors.js'),
+      import('../src/publish/audit-anchor.js'),
+      import('../src/store/audit-mac.js'),
+    ]);
+    const { config } = deps;
+    const file = `${config.backup.dir}/audit-anchors.jsonl`;
+    const sources = [
+      await readAnchors(config.backup.dir).then(
+        (anchors) => ({ name: file, anchors }),
+        (error: Error) => ({ name: file, anchors: [], problem: error.message }),
+      ),
+    ];
+    if (config.audit.channel && config.slack.botToken)
+      sources.push(await channelAnchors(deps.chat, config.audit.channel));
+    const key = config.audit.key ? parseAuditKey(config.audit.key) : undefined;
+    const report = await checkAuditChain(deps.db, { key, sources });
+    const { chain, newest } = report;
+    io.out(`Rows walked: ${chain.rowsWalked}\nHead hash: ${chain.headHash}`);
+    if (chain.keyedFrom !== undefined)
+      io.out(`Keyed from row ${chain.keyedFrom}: ${chain.macs === 'checked' ? 'macs checked' : 'macs not checked'}`);
+    if (newest) io.out(`Newest anchor: row ${newest.anchor.seq} on ${newest.anchor.at} (${newest.source})`);
+    for (const note of report.notes) io.err(`Note: ${note}`);
+    if (report.problems.length === 0) {
       io.out('Audit chain OK.');
       return EXIT.ok;
     }
-    io.out(`BROKEN at row ${report.brokenAt?.seq}: ${report.brokenAt?.reason}`);
+    for (const problem of report.problems)
+      io.out(/^row \d+: /.test(problem) ? `BROKEN at ${problem}` : `BROKEN: ${problem}`);
     return EXIT.failed;
   });
 };

@@ -4,6 +4,7 @@ import type { Job } from '../src/deps.js';
 import { accessReviewJob } from './access-review.js';
 import { accessReviewReminderJob } from './access-review-reminder.js';
 import { approvalsExpiryJob } from './approvals-expiry.js';
+import { auditAnchorJob } from './audit-anchor.js';
 import { backupJob } from './backup.js';
 import { changeControlJob } from './change-control.js';
 import { drillJob } from './drill.js';
@@ -25,4 +26,5 @@ export const jobs: Job[] = [
   changeControlJob,
   uptimeJob,
   approvalsExpiryJob,
+  auditAnchorJob,
 ];

@@ -111,6 +111,7 @@ export interface Config {
     maintenanceMaxMs: number;
   };
   statusPage: { enabled: boolean; token?: string };
+  audit: AuditConfig;
   http: HttpConfig;
 }
 
@@ -138,6 +139,13 @@ export interface AlertActionsConfig {
   escalateMinutes: number;
   /** ALERT_ONCALL_GROUP: a user-group handle (`@oncall`), a group id (`S…`) or a user id; unset: no escalation. */
   oncallGroup?: string;
+}
+
+export interface AuditConfig {
+  /** AUDIT_KEY as given (hex or base64, 32+ bytes): the audit chain's HMAC key. */
+  key?: string;
+  /** SLACK_AUDIT_CHANNEL: where the chain's head is anchored, besides audit-anchors.jsonl in BACKUP_DIR. */
+  channel?: string;
 }
 
 export interface RetentionConfig {
@@ -227,5 +235,6 @@ export function describeConfig(config: Config): unknown {
       webhookSecret: secret(config.githubApp.webhookSecret),
     },
     remote: { url: config.remote.url, token: secret(config.remote.token) },
+    audit: { ...config.audit, key: secret(config.audit.key) },
   });
 }

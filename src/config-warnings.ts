@@ -1,5 +1,6 @@
-// What makes a running bot useless (or unsafe) though its configuration is valid: one warning per missing piece or
-// lowered default, logged at start and printed by `opsbot config check`, each naming the variable to set.
+// What makes a running bot useless (or unsafe, or its audit log forgeable) though its configuration is valid: one
+// warning per missing piece or lowered default, logged at start and printed by `opsbot config check`, each naming the
+// variable to set.
 import type { Config } from './config-model.js';
 
 export function uselessnessWarnings(config: Config): string[] {
@@ -21,6 +22,10 @@ export function uselessnessWarnings(config: Config): string[] {
   if (config.smtp.tlsInsecure)
     warnings.push(
       "SMTP_TLS_INSECURE=true: the SMTP server's certificate is not verified, so anyone on the path can read the mail and the SMTP credentials. Give the server a trusted certificate (or add its CA with NODE_EXTRA_CA_CERTS) and remove SMTP_TLS_INSECURE",
+    );
+  if (!config.audit.key)
+    warnings.push(
+      'No AUDIT_KEY is set, so the audit chain is not keyed: whoever can write to the database can rewrite it and recompute its hashes unnoticed. Example: AUDIT_KEY=$(openssl rand -hex 32)',
     );
   return warnings;
 }

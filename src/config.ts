@@ -3,6 +3,7 @@
 import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { readAlertActions } from './config-alert-actions.js';
+import { readAudit } from './config-audit.js';
 import {
   type Config,
   ConfigError,
@@ -306,6 +307,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     },
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
     retention: readRetention(env, names, problems),
+    audit: readAudit(env, problems),
     uptime: {
       timeoutMs: read('UPTIME_TIMEOUT_MS', count(100), '10000', '10000') ?? 10_000,
       paths: list(

@@ -13,6 +13,7 @@ import { healthRoutes } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
+import { anchorAuditChain } from './publish/audit-anchor.js';
 import { refreshHomesOnChange } from './publish/home.js';
 import { slashCommands } from './render/blocks/help.js';
 import { startScheduler } from './scheduler.js';
@@ -145,6 +146,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
           [deps.runs.owner],
         )
         .catch(() => {});
+      // The last write: the chain's head, anchored outside the database, so no row of this run can vanish unseen.
+      await anchorAuditChain(deps).then(
+        (anchor) => anchor && deps.log.info({ seq: anchor.seq }, 'audit chain anchored at shutdown'),
+        (error) => deps.log.warn({ err: error }, 'could not anchor the audit chain at shutdown'),
+      );
       await closeDeps(deps);
       deps.log.info('opsbot stopped');
     },

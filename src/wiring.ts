@@ -19,8 +19,9 @@ import { createRoles } from './roles.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { slackClientOptions, webChat } from './slack/chat.js';
 import { type Audit, createAudit } from './store/audit.js';
+import { parseAuditKey } from './store/audit-mac.js';
 import { migrate } from './store/migrate.js';
-import { openDb } from './store/open.js';
+import { openAuditDb, openDb } from './store/open.js';
 import { createRuns } from './store/runs.js';
 import { pgTargets, type Targets } from './targets/targets.js';
 
@@ -49,6 +50,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     config.githubApp.privateKey,
     config.githubApp.webhookSecret,
     config.remote.token,
+    config.audit.key,
     ...config.api.tokens.map((t) => t.token),
   ];
   const log =
@@ -74,6 +76,8 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
   if (!config.redisUrl) log.warn('REDIS_URL is not set: coordination is in-process, so run only one replica');
   if (!config.databaseUrl) log.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using embedded Postgres');
   const now = options.now ?? (() => new Date());
+  const auditKey = config.audit.key ? parseAuditKey(config.audit.key) : undefined;
+  const audit = createAudit(db, now, { key: auditKey, fast: openAuditDb(config, db) });
   const clientOptions = { ...slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs), logger: boltLogger(log) };
   const chat = webChat(
     new WebClient(config.slack.botToken, clientOptions),
@@ -97,7 +101,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     mail: options.wrap?.mail?.(createMailer(config.smtp)) ?? createMailer(config.smtp),
     roles: createRoles(config.roles, chat),
     runs: createRuns(db),
-    audit: options.wrap?.audit?.(createAudit(db, now)) ?? createAudit(db, now),
+    audit: options.wrap?.audit?.(audit) ?? audit,
     metrics: createMetrics(db),
     targets: options.wrap?.targets?.(pgTargets()) ?? pgTargets(),
     outbox: { deliver: (refs) => deliverOutbox(deps, { refs, now: true }).then(() => {}) },
@@ -109,5 +113,6 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.mail.close();
   await deps.coord.close();
+  await deps.audit.close().catch(() => {});
   await deps.db.close();
 }

@@ -3,7 +3,7 @@
 // the same transaction as the run's final state, before any caller can say what happened.
 import { withLock } from '../coord/coord.js';
 import type { Deps } from '../deps.js';
-import type { AuditEvent } from '../store/audit.js';
+import { AUDIT_UNAVAILABLE, type AuditEvent } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 import { statusOfReport } from '../store/runs.js';
 import { roleRefusal } from './refusal.js';
@@ -20,6 +20,11 @@ export async function operate<R, P = never>(
   options: OperateOptions<P> = {},
 ): Promise<Outcome<R>> {
   const base = { ...spec.params, ...(spec.env === undefined ? {} : { env: spec.env }) };
+  // Nothing happens unrecorded: with the audit log out of reach, refuse at once rather than act and fail to say so.
+  if (!(await deps.audit.writable())) {
+    deps.log.error({ kind: spec.kind, trigger: spec.trigger, user: spec.actor?.user }, 'audit log unwritable: refused');
+    return { outcome: 'refused', reason: AUDIT_UNAVAILABLE };
+  }
   const refuse = async (outcome: string, reason: string, extra: Record<string, unknown> = {}) => {
     await deps.audit.append({
       action: spec.refuseAction ?? `${spec.kind}.refuse`,

@@ -2,6 +2,7 @@
 // form of the row, with timestamps in a fixed UTC microsecond format, so the chain survives dump and restore.
 import { createHash } from 'node:crypto';
 import { maskDeep } from '../redact.js';
+import { auditKeyId, auditMac, isValidMac, KEY_ENABLED_ACTION } from './audit-mac.js';
 import type { Db } from './db.js';
 import type { Actor } from './runs.js';
 
@@ -20,16 +21,52 @@ export interface AuditVerifyReport {
   ok: boolean;
   rowsWalked: number;
   headHash: string;
-  /** The first row whose hash or link does not match, when ok is false. */
+  /** The first row whose hash, link or mac does not match, when ok is false. */
   brokenAt?: { seq: number; reason: string };
+  /** The first row carrying a mac: the chain is keyed from it on. */
+  keyedFrom?: number;
+  /** checked: every mac from keyedFrom on matched AUDIT_KEY; unchecked: rows carry macs but no key was given. */
+  macs: 'none' | 'checked' | 'unchecked';
+  /** The stored hash of each row asked for in anchorSeqs that exists. */
+  hashesAt: Record<number, string>;
 }
+export interface AuditVerifyOptions {
+  pageSize?: number;
+  /** AUDIT_KEY's bytes: the macs are checked with it. */
+  key?: Buffer;
+  /** Rows whose hashes the report should carry (the anchored rows). */
+  anchorSeqs?: number[];
+}
+/** The audit log could not be written: whatever was to be recorded must not happen. */
+export class AuditUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the audit log cannot be written: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AuditUnavailableError';
+  }
+}
+export const AUDIT_UNAVAILABLE = "opsbot can't write its audit log right now; nothing was done.";
 export interface Audit {
   /**
    * Appends one event. With tx (a transaction of the same database), the event commits or rolls back with the change
    * it records: a decision and its audit entry are one write. The chain lock is then held until tx ends.
    */
   append(event: AuditEvent, tx?: Db): Promise<void>;
+  /**
+   * Appends one event on the audit log's own connection, whose short connect and statement timeouts make it fail
+   * within about 2 s when the database is away or does not answer; rejects with AuditUnavailableError then.
+   */
+  record(event: AuditEvent): Promise<void>;
+  /** Whether an event could be written now (the same short timeouts): false means refuse the work. */
+  writable(): Promise<boolean>;
   verify(): Promise<AuditVerifyReport>;
+  /** Closes the audit log's own connection (the main one is closed by its owner). */
+  close(): Promise<void>;
+}
+export interface AuditOptions {
+  /** AUDIT_KEY's bytes: every row from the `audit.key.enabled` event on carries HMAC-SHA256(key, hash). */
+  key?: Buffer;
+  /** The connection with short timeouts that record() and writable() use; the main one when absent. */
+  fast?: Db;
 }
 
 interface ChainRow {
@@ -72,74 +109,125 @@ function redactParams(params: Record<string, unknown>): Record<string, unknown> 
   );
 }
 
-export function createAudit(db: Db, now: () => Date): Audit {
+export function createAudit(db: Db, now: () => Date, options: AuditOptions = {}): Audit {
+  const { key } = options;
+  const keyId = key ? auditKeyId(key) : undefined;
+  const insert = async (tx: Db, prevHash: string, row: ChainRow) => {
+    const hash = chainHash(prevHash, row);
+    const mac = key ? auditMac(key, hash) : null;
+    await tx.query(
+      `insert into audit_events (seq, at, actor, channel, action, params, outcome, prev_hash, hash, mac)
+       values ($1, $2::timestamptz, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)`,
+      [
+        row.seq,
+        row.at,
+        row.actor,
+        row.channel,
+        row.action,
+        JSON.stringify(row.params),
+        row.outcome,
+        prevHash,
+        hash,
+        mac,
+      ],
+    );
+    return hash;
+  };
+  const write = (event: AuditEvent) => async (tx: Db) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+    const [last] = await tx.query<{ seq: number | string; hash: string; mac: string | null }>(
+      'select seq, hash, mac from audit_events order by seq desc limit 1',
+    );
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let seq = Number(last?.seq ?? 0) + 1;
+    // Milliseconds from the clock, written with six digits as Postgres prints microseconds.
+    const at = now()
+      .toISOString()
+      .replace(/\.(\d{3})Z$/, '.$1000Z');
+    // The first event under this key (a chain keyed before with another key, too) is preceded by the switch.
+    if (key && !(last && isValidMac(key, last.hash, last.mac))) {
+      const enabled = { action: KEY_ENABLED_ACTION, params: { keyId }, outcome: 'enabled' };
+      prevHash = await insert(tx, prevHash, { seq, at, actor: null, channel: null, ...enabled });
+      seq += 1;
+    }
+    await insert(tx, prevHash, {
+      seq,
+      at,
+      actor: event.actor?.user === undefined ? null : storable(event.actor.user),
+      channel: event.actor?.channel === undefined ? null : storable(event.actor.channel),
+      action: storable(event.action),
+      params: redactParams(event.params ?? {}),
+      outcome: storable(event.outcome),
+    });
+  };
+  const fast = options.fast ?? db;
   return {
     async append(event, outer) {
-      const write = async (tx: Db) => {
-        await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-        const [last] = await tx.query<{ seq: number | string; hash: string }>(
-          'select seq, hash from audit_events order by seq desc limit 1',
-        );
-        const prevHash = last?.hash ?? GENESIS_HASH;
-        const row: ChainRow = {
-          seq: Number(last?.seq ?? 0) + 1,
-          // Milliseconds from the clock, written with six digits as Postgres prints microseconds.
-          at: now()
-            .toISOString()
-            .replace(/\.(\d{3})Z$/, '.$1000Z'),
-          actor: event.actor?.user === undefined ? null : storable(event.actor.user),
-          channel: event.actor?.channel === undefined ? null : storable(event.actor.channel),
-          action: storable(event.action),
-          params: redactParams(event.params ?? {}),
-          outcome: storable(event.outcome),
-        };
-        await tx.query(
-          `insert into audit_events (seq, at, actor, channel, action, params, outcome, prev_hash, hash)
-           values ($1, $2::timestamptz, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
-          [
-            row.seq,
-            row.at,
-            row.actor,
-            row.channel,
-            row.action,
-            JSON.stringify(row.params),
-            row.outcome,
-            prevHash,
-            chainHash(prevHash, row),
-          ],
-        );
-      };
-      await (outer ? write(outer) : db.transaction(write));
+      await (outer ? write(event)(outer) : db.transaction(write(event)));
     },
-    verify: () => verifyAuditChain(db),
+    async record(event) {
+      try {
+        await fast.transaction(write(event));
+      } catch (error) {
+        throw new AuditUnavailableError(error);
+      }
+    },
+    // The fast connection first, then the main one: a slow moment of a busy host refuses nothing that could run.
+    writable: () =>
+      fast
+        .query('select 1 from audit_events limit 1')
+        .catch(() => db.query('select 1 from audit_events limit 1'))
+        .then(
+          () => true,
+          () => false,
+        ),
+    verify: () => verifyAuditChain(db, { key }),
+    close: async () => {
+      if (options.fast && options.fast !== db) await options.fast.close();
+    },
   };
 }
 
-/** Walks the chain in order; pages through it so a chain of any length fits in memory. */
-export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<AuditVerifyReport> {
+/** Walks the chain in order, checking links, hashes and, given the key, macs; pages so any length fits in memory. */
+export async function verifyAuditChain(db: Db, options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
+  const { pageSize = 5000, key, anchorSeqs = [] } = options;
+  const wanted = new Set(anchorSeqs);
+  const hashesAt: Record<number, string> = {};
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
+  let keyedFrom: number | undefined;
+  const done = (extra: Partial<AuditVerifyReport>): AuditVerifyReport => ({
+    ok: true,
+    rowsWalked: expectedSeq - 1,
+    headHash: prevHash,
+    macs: keyedFrom === undefined ? 'none' : key ? 'checked' : 'unchecked',
+    hashesAt,
+    ...(keyedFrom === undefined ? {} : { keyedFrom }),
+    ...extra,
+  });
   for (;;) {
-    const page = await db.query<ChainRow & { prev_hash: string; hash: string }>(
-      `select seq, ${AT_FORMAT} as at, actor, channel, action, params, outcome, prev_hash, hash
+    const page = await db.query<ChainRow & { prev_hash: string; hash: string; mac: string | null }>(
+      `select seq, ${AT_FORMAT} as at, actor, channel, action, params, outcome, prev_hash, hash, mac
          from audit_events where seq >= $1 order by seq limit $2`,
       [expectedSeq, pageSize],
     );
     for (const stored of page) {
       const seq = Number(stored.seq);
-      const broken = (reason: string) => ({
-        ok: false,
-        rowsWalked: expectedSeq - 1,
-        headHash: prevHash,
-        brokenAt: { seq, reason },
-      });
+      const broken = (reason: string) => done({ ok: false, brokenAt: { seq, reason } });
       if (seq !== expectedSeq) return broken(`row ${expectedSeq} is missing`);
       if (stored.prev_hash !== prevHash) return broken('prev_hash does not match the previous row');
-      const { prev_hash: _prev, hash, ...row } = stored;
+      const { prev_hash: _prev, hash, mac, ...row } = stored;
       if (chainHash(prevHash, { ...row, seq }) !== hash) return broken('the row was changed after it was written');
+      if (mac !== null && keyedFrom === undefined) keyedFrom = seq;
+      if (keyedFrom !== undefined && key) {
+        if (mac === null) return broken(`the row has no mac, though the chain is keyed from row ${keyedFrom} on`);
+        if (!isValidMac(key, hash, mac))
+          return broken('its mac does not match AUDIT_KEY: the row was rewritten by someone without the key');
+      }
+      if (wanted.has(seq)) hashesAt[seq] = hash;
       prevHash = hash;
       expectedSeq += 1;
     }
-    if (page.length < pageSize) return { ok: true, rowsWalked: expectedSeq - 1, headHash: prevHash };
+    if (page.length < pageSize) return done({});
   }
 }

@@ -8,16 +8,27 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface PostgresOptions {
   kind?: Db['kind'];
   applicationName?: string;
+  /** How long opening a connection may take (default 15 s). */
+  connectTimeoutMs?: number;
+  /** Server side: a statement running longer is cancelled. Client side, query_timeout: a server that does not answer. */
+  statementTimeoutMs?: number;
+  /** How long an idle connection is kept (default 10 s); 0 keeps it, so the next query need not connect first. */
+  idleTimeoutMs?: number;
 }
 
 export function postgresDb(url: string, max = 10, options: PostgresOptions = {}): Db & { pool: pg.Pool } {
-  const { kind = 'postgres', applicationName = 'opsbot' } = options;
+  const { kind = 'postgres', applicationName = 'opsbot', connectTimeoutMs = 15_000, statementTimeoutMs } = options;
+  const { idleTimeoutMs = 10_000 } = options;
   // An unreachable host fails in 15 s with a clear error instead of waiting out the OS's TCP timeout.
   const pool = new pg.Pool({
     connectionString: url,
     max,
     application_name: applicationName,
-    connectionTimeoutMillis: 15_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: idleTimeoutMs,
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : { statement_timeout: statementTimeoutMs, lock_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs }),
   });
   // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
@@ -48,7 +59,14 @@ export function postgresDb(url: string, max = 10, options: PostgresOptions = {})
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        // A connection whose server stopped answering (query_timeout) or that cannot even roll back is not handed out
+        // again; the server rolls back what it had when the connection goes.
+        const fail = error instanceof Error ? error : new Error(String(error));
+        if (/Query read timeout/.test(fail.message)) lost ??= fail;
+        else
+          await client.query('rollback').catch(() => {
+            lost ??= fail;
+          });
         throw error;
       } finally {
         client.off('error', onError);

@@ -29,17 +29,24 @@ describe('first run', { timeout: 60_000 }, () => {
     expect(stderr).not.toContain(example.SLACK_SIGNING_SECRET!.replace('your-', 'x'));
   });
 
-  it('warns once for each thing that leaves a valid bot useless: no base URL, no admin, no alert channel', async () => {
+  it('warns once for each thing that leaves a valid bot useless or its audit log forgeable: no base URL, no admin, no alert channel, no AUDIT_KEY', async () => {
     const { code, stderr } = await runOpsbot(['config', 'check'], SLACK);
     expect(code).toBe(0);
-    expect(stderr.match(/^Warning: /gm)).toHaveLength(3);
+    expect(stderr.match(/^Warning: /gm)).toHaveLength(4);
+    expect(stderr).toContain('AUDIT_KEY=$(openssl rand -hex 32)');
     expect(stderr).toContain('STAGING_BASE_URL=https://staging.example.com');
     expect(stderr).toContain('OPSBOT_ADMINS=');
     expect(stderr).toContain('SLACK_ALERT_CHANNEL=');
   });
 
   it('says nothing more once the useful minimum is set', async () => {
-    const env = { ...SLACK, STAGING_BASE_URL: app.url, OPSBOT_ADMINS: 'U1', SLACK_ALERT_CHANNEL: 'C1' };
+    const env = {
+      ...SLACK,
+      STAGING_BASE_URL: app.url,
+      OPSBOT_ADMINS: 'U1',
+      SLACK_ALERT_CHANNEL: 'C1',
+      AUDIT_KEY: 'ab'.repeat(32),
+    };
     const { code, stderr } = await runOpsbot(['config', 'check'], env);
     expect(code).toBe(0);
     expect(stderr).not.toContain('Warning');

@@ -1,6 +1,9 @@
 // Starts opsbot in-process on a free port, wired to a fake Slack and to fresh state (a new Postgres database and
 // Redis prefix when TEST_DATABASE_URL / TEST_REDIS_URL are set; embedded and in-process otherwise), and sends it
 // requests exactly as Slack does: signed, form-encoded.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Deps, Job } from '../../src/deps.js';
 import { createLogger } from '../../src/log.js';
@@ -101,6 +104,8 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     LOG_LEVEL: 'debug',
+    // Each bot anchors its audit chain in a folder of its own: anchors of another test's chain would read as gaps.
+    BACKUP_DIR: mkdtempSync(join(tmpdir(), 'opsbot-backups-')),
     ...options.env,
   };
   const logs: Record<string, unknown>[] = [];

@@ -1,6 +1,9 @@
 // Runs the real `opsbot` command line as a child process (through tsx, so no build is needed).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +21,8 @@ export function spawnOpsbot(args: string[], env: Record<string, string | undefin
   const clean = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  // Without DATA_DIR, backups and audit anchors would land in the repository's ./.opsbot, shared by every test.
+  if (!clean.DATA_DIR && !clean.BACKUP_DIR) clean.BACKUP_DIR = mkdtempSync(join(tmpdir(), 'opsbot-backups-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
     cwd: ROOT,
     // Only what the test gives, plus PATH and HOME: nothing of the developer's own environment leaks in.
