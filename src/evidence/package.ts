@@ -1,9 +1,9 @@
 // The quarter's evidence as data: every control's records, its requirement and gaps, the quarter's audit lines with
 // the chain head and anchors at export time. Rendering it to files (src/publish/evidence-package.ts) is separate.
-import { join } from 'node:path';
 import { parseQuarter } from '../access/evidence.js';
+import { readAnchors } from '../audit/anchors.js';
 import { GENESIS_HASH } from '../store/audit.js';
-import { type Anchor, readAnchors } from './anchors.js';
+import type { Anchor } from './anchors.js';
 import { type AuditLine, auditChainHead, auditLinesBetween, type ChainHead } from './audit-lines.js';
 import { walkAuditLines } from './chain.js';
 import { type ControlSummary, summarizeControls } from './controls.js';
@@ -31,12 +31,10 @@ export interface QuarterEvidence {
   controls: ControlSummary[];
 }
 
-export const ANCHORS_FILE = 'audit-anchors.jsonl';
-
 async function quarterAudit(deps: SourceDeps, from: Date, to: Date): Promise<QuarterAudit> {
   const lines = await auditLinesBetween(deps.db, from, to);
   const head = await auditChainHead(deps.db);
-  const anchors = await readAnchors(join(deps.config.backup.dir, ANCHORS_FILE));
+  const anchors = await readAnchors(deps.config.backup.dir);
   const last = lines.at(-1);
   return {
     lines,
