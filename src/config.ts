@@ -4,90 +4,35 @@ import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
 import { readAlertActions } from './config-alert-actions.js';
 import { readAudit } from './config-audit.js';
+import { readEnvironments } from './config-environments.js';
+import { readIntegrations } from './config-integrations.js';
 import {
   type Config,
   ConfigError,
   count,
-  type Environment,
-  envVar,
   flag,
   httpUrl,
   isTimeZone,
   list,
-  parseDuration,
   postgresUrl,
   ratio,
   redisUrl,
 } from './config-model.js';
+import { createReader, type Env } from './config-read.js';
 import { readRetention } from './config-retention.js';
 import { readStorage } from './config-storage.js';
 import { readTransport } from './config-transport.js';
-import { MASK, maskUrl } from './redact.js';
+import { readUptime } from './config-uptime.js';
 
 export type { Config, Environment } from './config-model.js';
 export { ConfigError, describeConfig } from './config-model.js';
 
-type Env = Record<string, string | undefined>;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const ENV_NAME = /^[a-z][a-z0-9-]{0,29}$/;
-const REPO = /^[\w.-]+\/[\w.-]+$/;
-const DEFAULT_TICKET = '^https?://\\S+$';
-const isRegExp = (source: string) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-};
-// The values .env.example ships with: left unedited, they would start a bot that talks to nobody.
-const PLACEHOLDERS: Record<string, string> = {
-  SLACK_BOT_TOKEN: 'xoxb-your-bot-token',
-  SLACK_SIGNING_SECRET: 'your-signing-secret',
-  SLACK_ALERT_CHANNEL: 'C0123ALERTS',
-  SLACK_REVIEW_CHANNEL: 'C0456REVIEW',
-  STAGING_BASE_URL: 'https://staging.example.com',
-  OPSBOT_ADMINS: 'U0123ADMIN',
-};
-
-/**
- * Our schema messages read "is not …" after the value; zod's own defaults ("Invalid input: expected …") are not
- * written for the person at the keyboard, so one that slips through becomes plain words.
- */
-function plainMessage(message: string | undefined): string {
-  return message && /^[a-z]/.test(message) ? message : 'is not a valid value';
-}
-
 /** requireSlack is false for CLI commands that never talk to Slack (`opsbot smoke` in a CI job). */
 export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
   const problems: string[] = [];
-  for (const [name, placeholder] of Object.entries(PLACEHOLDERS)) {
-    if (env[name]?.trim() === placeholder)
-      problems.push(
-        `${name}: is still the placeholder from .env.example (\`${placeholder}\`). Put your own value there (README: "Set up the Slack app") or delete the line`,
-      );
-  }
-  const placeholder = (name: string) => name in PLACEHOLDERS && env[name]?.trim() === PLACEHOLDERS[name];
-  function read<T>(name: string, schema: z.ZodType<T>, example: string, fallback?: string): T | undefined {
-    if (placeholder(name)) return undefined;
-    const raw = env[name] === '' ? undefined : (env[name] ?? fallback);
-    if (raw === undefined) return undefined;
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    const shown = /TOKEN|SECRET|PASSWORD/.test(name) ? MASK : maskUrl(raw);
-    problems.push(
-      `${name}: \`${shown}\` ${plainMessage(parsed.error.issues[0]?.message)}. Example: ${name}=${example}`,
-    );
-    return undefined;
-  }
-  function required<T>(name: string, schema: z.ZodType<T>, example: string, why = 'is not set'): T | undefined {
-    if (placeholder(name)) return undefined;
-    if (!env[name]) {
-      problems.push(`${name}: ${why}. Example: ${name}=${example}`);
-      return undefined;
-    }
-    return read(name, schema, example);
-  }
+  const reader = createReader(env, problems);
+  const { read, required } = reader;
   const text = z.string();
 
   const botTokenSchema = text.regex(/^xoxb-/, 'does not start with xoxb-');
@@ -105,55 +50,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
           'is not set (or set SLACK_APP_TOKEN for Socket Mode)',
         );
 
-  const names =
-    read('ENVIRONMENTS', text, 'staging,qa', 'staging')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean) ?? [];
-  for (const name of names) {
-    if (!ENV_NAME.test(name))
-      problems.push(
-        `ENVIRONMENTS: \`${name}\` is not a valid name. Use lowercase letters, digits and hyphens, e.g. ENVIRONMENTS=staging,qa`,
-      );
-    if (name === 'opsbot')
-      problems.push("ENVIRONMENTS: `opsbot` is reserved for the bot's own database. Example: ENVIRONMENTS=staging");
-  }
-  const environments: Environment[] = names
-    .filter((n) => ENV_NAME.test(n) && n !== 'opsbot')
-    .map((name) => {
-      const prefix = envVar(name);
-      const paths = read(
-        `${prefix}_HEALTH_PATHS`,
-        text.regex(/^\/[^,]*(,\s*\/[^,]*)*$/, 'must be paths starting with /'),
-        '/healthz,/readyz',
-        '/healthz,/readyz',
-      );
-      return {
-        name,
-        baseUrl: read(`${prefix}_BASE_URL`, httpUrl, 'https://staging.example.com'),
-        baseUrlVar: `${prefix}_BASE_URL`,
-        // Any scheme is accepted here: the seed guards refuse SQLite and others with the runbook's own words.
-        databaseUrl: env[`${prefix}_DATABASE_URL`] || undefined,
-        databaseUrlVar: `${prefix}_DATABASE_URL`,
-        healthPaths: paths ? list(paths) : ['/healthz', '/readyz'],
-        healthTextOk: read(`${prefix}_HEALTH_TEXT_OK`, flag, 'true', 'false') ?? false,
-      };
-    });
-  const known = new Set(names);
-  const good = environments.map((e) => e.name);
-  const namesIn = (variable: string, fallback: string, allowOpsbot: boolean) => {
-    // A default names an environment only when it exists: ENVIRONMENTS=qa alone must not fail over `staging`.
-    if (env[variable] === undefined) return list(fallback).filter((name) => known.has(name));
-    const picked = list(env[variable]);
-    for (const name of picked) {
-      if (!known.has(name) && !(allowOpsbot && name === 'opsbot')) {
-        problems.push(
-          `${variable}: \`${name}\` is not in ENVIRONMENTS (${good.join(', ') || 'none'}). Example: ${variable}=${good[0] ?? 'staging'}`,
-        );
-      }
-    }
-    return picked;
-  };
+  const { names, environments, namesIn } = readEnvironments(env, reader, problems);
 
   const schedules: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -175,30 +72,6 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     );
     return [];
   });
-
-  // GitHub login -> Slack user: who authored a change, so they cannot be the one who reviews it.
-  const userMap: Record<string, string> = {};
-  for (const pair of list(env.GITHUB_USER_MAP)) {
-    const [login = '', user = ''] = pair.split('=').map((s) => s.trim());
-    if (/^[a-z\d][a-z\d_-]{0,38}$/i.test(login) && /^[UW][A-Z0-9]+$/.test(user)) userMap[login.toLowerCase()] = user;
-    else
-      problems.push(
-        `GITHUB_USER_MAP: \`${pair}\` is not login=SlackUserId. Example: GITHUB_USER_MAP=octocat=U0123ABCD,hubot=U0456EFGH`,
-      );
-  }
-  const pairs = (variable: string, example: string, valid: (key: string, value: string) => boolean) =>
-    (env[variable] ? list(env[variable]) : []).flatMap((pair) => {
-      const at = pair.indexOf('=');
-      const [key, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-      if (at > 0 && valid(key, value)) return [[key, value] as const];
-      const shown = /TOKEN/.test(variable) ? `${key || '?'}=${MASK}` : pair;
-      problems.push(`${variable}: \`${shown}\` is not name=value. Example: ${variable}=${example}`);
-      return [];
-    });
-  const apiTokens = pairs('OPSBOT_API_TOKENS', 'ci=long-random-token', (_k, v) => v.length >= 16).map(
-    ([name, token]) => ({ name, token }),
-  );
-  const approvers = Object.fromEntries(environments.map((e) => [e.name, list(env[`${envVar(e.name)}_APPROVERS`])]));
 
   const transport = readTransport(env, problems);
   const config: Config = {
@@ -256,30 +129,6 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
       serviceName: env.SERVICE_NAME || 'Service',
       ...readAlertActions(env, problems),
     },
-    github: {
-      token: env.GITHUB_TOKEN || undefined,
-      org: env.GITHUB_ORG || undefined,
-      repo: read('GITHUB_REPO', text.regex(REPO, 'is not owner/name'), 'acme/compliance'),
-      apiUrl: read('GITHUB_API_URL', httpUrl, 'https://github.example.com/api/v3'),
-      userMap,
-    },
-    changeControl: {
-      repos: list(env.CHANGE_REPOS).filter((repo) => {
-        if (REPO.test(repo)) return true;
-        problems.push(`CHANGE_REPOS: \`${repo}\` is not owner/name. Example: CHANGE_REPOS=acme/web,acme/api`);
-        return false;
-      }),
-      ticketPattern:
-        read(
-          'CHANGE_TICKET_PATTERN',
-          text.refine(isRegExp, 'is not a regular expression'),
-          '^https://acme\\.atlassian\\.net/browse/[A-Z]+-\\d+$',
-          DEFAULT_TICKET,
-        ) ?? DEFAULT_TICKET,
-      labels: list(env.CHANGE_LABELS ?? 'has-ticket'),
-      exemptLabel: env.CHANGE_EXEMPT_LABEL?.trim() || 'change-control-exempt',
-      requiredSections: list(env.CHANGE_REQUIRED_SECTIONS ?? 'Risk/Impact,Rollback Plan,Tests/Evidence'),
-    },
     smtp: {
       host: env.SMTP_HOST || undefined,
       port: read('SMTP_PORT', count(1).max(65535, 'must be at most 65535'), '587', '587') ?? 587,
@@ -308,55 +157,9 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     runs: { staleSeconds: read('RUN_STALE_SECONDS', count(3), '90', '90') ?? 90 },
     retention: readRetention(env, names, problems),
     audit: readAudit(env, problems),
-    uptime: {
-      timeoutMs: read('UPTIME_TIMEOUT_MS', count(100), '10000', '10000') ?? 10_000,
-      paths: list(
-        read('N_UPTIME_PATHS', text.regex(/^\/[^,]*(,\s*\/[^,]*)*$/, 'must be paths starting with /'), '/metrics') ??
-          '',
-      ),
-      retentionDays: read('UPTIME_RETENTION_DAYS', count(1), '400', '400') ?? 400,
-      sloAvailability:
-        read(
-          'N_SLO_AVAILABILITY',
-          z.coerce.number({ error: 'is not a number' }).gt(0, 'must be above 0').lt(100, 'must be below 100'),
-          '99.9',
-          '99.9',
-        ) ?? 99.9,
-      maintenanceMaxMs:
-        read(
-          'MAINTENANCE_MAX',
-          text
-            .refine((v) => parseDuration(v) !== undefined, 'is not a duration like 30m, 2h or 1d')
-            .transform((v) => parseDuration(v) ?? 0),
-          '24h',
-          '24h',
-        ) ?? 86_400_000,
-    },
-    statusPage: {
-      enabled: read('STATUS_PAGE', flag, 'true', 'false') ?? false,
-      token: env.STATUS_PAGE_TOKEN || undefined,
-    },
-    approvals: {
-      channel: env.SLACK_DEPLOY_CHANNEL || undefined,
-      required: read('APPROVALS_REQUIRED', count(1).max(10, 'must be at most 10'), '2', '2') ?? 2,
-      approvers,
-      notifyDm: read('APPROVALS_NOTIFY_DM', flag, 'true', 'false') ?? false,
-      // GITHUB_USER_MAP, shared with change control: a requester is never counted among their own approvers.
-      githubUsers: userMap,
-      defaultTimeoutMinutes: read('APPROVALS_TIMEOUT_MINUTES', count(1), '60', '60') ?? 60,
-    },
-    api: { tokens: apiTokens, perMinute: read('OPSBOT_API_RATE_PER_MIN', count(1), '60', '60') ?? 60 },
-    githubApp: {
-      appId: read('GITHUB_APP_ID', text.regex(/^\d+$/, 'is not a number'), '123456'),
-      // Kubernetes secrets and .env files often carry the PEM with literal \n.
-      privateKey: env.GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n') || undefined,
-      webhookSecret: env.GITHUB_WEBHOOK_SECRET || undefined,
-    },
+    ...readUptime(env, reader),
     http: transport.http,
-    remote: {
-      url: read('OPSBOT_URL', httpUrl, 'https://opsbot.example.com'),
-      token: env.OPSBOT_API_TOKEN || undefined,
-    },
+    ...readIntegrations(env, reader, problems, environments),
   };
   if (config.githubApp.appId && !config.githubApp.privateKey)
     problems.push(
