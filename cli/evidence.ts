@@ -78,7 +78,9 @@ async function build(quarterText: string, out: string | undefined, json: boolean
       deps,
       evidenceOperation(deps, quarter.quarter, { trigger: 'cli', actor: cliActor() }, async (evidence) => {
         const files = publish.evidencePackageFiles(evidence);
-        return { files: files.length, bytes: await publish.writeEvidencePackage(files, dir) };
+        const bytes = await publish.writeEvidencePackage(files, dir);
+        const { storeEvidencePackage } = await import('../src/publish/evidence-store.js');
+        return { files: files.length, bytes, stored: await storeEvidencePackage(config, files, evidence.quarter) };
       }),
     );
     if (outcome.outcome === 'refused') {
@@ -102,6 +104,7 @@ async function build(quarterText: string, out: string | undefined, json: boolean
             (c) => `  ${c.title}: ${!c.inUse ? 'not in use' : c.gaps.length ? gapCount(c.gaps.length) : 'no gap'}`,
           ),
           ...(gaps.length ? ['Gaps:', ...gaps.map((g) => `  ${g}`)] : []),
+          ...(delivered?.stored ? [`Kept in object storage: ${delivered.stored}`] : []),
           `Check it with: opsbot evidence verify ${dir}`,
         ].join('\n'),
       );

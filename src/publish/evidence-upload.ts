@@ -5,6 +5,7 @@ import type { QuarterEvidence } from '../evidence/package.js';
 import { evidenceSummaryMessage } from '../render/blocks/evidence.js';
 import type { MessageRef } from '../slack/chat.js';
 import { evidencePackageFiles } from './evidence-package.js';
+import { storeEvidencePackage } from './evidence-store.js';
 import { tarGz } from './tar.js';
 
 export interface EvidenceUpload {
@@ -12,10 +13,12 @@ export interface EvidenceUpload {
   archive: string;
   files: number;
   bytes: number;
+  /** Where object storage keeps a copy (BACKUP_STORAGE=s3://…). */
+  stored?: string;
 }
 
 export async function uploadEvidencePackage(
-  deps: Pick<Deps, 'chat'>,
+  deps: Pick<Deps, 'chat' | 'config'>,
   evidence: QuarterEvidence,
   channel: string,
 ): Promise<EvidenceUpload> {
@@ -25,6 +28,8 @@ export async function uploadEvidencePackage(
     files.map((f) => ({ path: `${folder}/${f.path}`, content: f.content })),
     new Date(evidence.generatedAt),
   );
+  // Kept first: a package the bucket refuses is not announced as delivered.
+  const stored = await storeEvidencePackage(deps.config, files, evidence.quarter);
   const bytes = files.reduce((sum, f) => sum + Buffer.byteLength(f.content), 0);
   const ref = await deps.chat.post(channel, evidenceSummaryMessage(evidence, files.length, bytes));
   const index = files.find((f) => f.path === 'INDEX.md')!;
@@ -35,7 +40,7 @@ export async function uploadEvidencePackage(
       { filename: 'INDEX.md', content: index.content },
       { filename: `${folder}.tar.gz`, content: archive },
     ],
-    `Evidence package ${evidence.quarter}: unpack it and run \`opsbot evidence verify ${folder}\` or \`sha256sum -c MANIFEST.sha256\` inside it.`,
+    `Evidence package ${evidence.quarter}: unpack it and run \`opsbot evidence verify ${folder}\` or \`sha256sum -c MANIFEST.sha256\` inside it.${stored ? ` A copy is kept in object storage: ${stored}.` : ''}`,
   );
-  return { ref, archive: `${folder}.tar.gz`, files: files.length, bytes: archive.length };
+  return { ref, archive: `${folder}.tar.gz`, files: files.length, bytes: archive.length, stored };
 }

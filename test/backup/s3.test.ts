@@ -1,7 +1,7 @@
 // Backups in S3-compatible object storage (BACKUP_STORAGE=s3://…) against a real S3 server started here: a backup
 // lands in the bucket, published by its marker; the drill reads it back from the bucket; S3_OBJECT_LOCK_DAYS refuses
 // a server without object lock before anything is written.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupDir, createSource, type Source } from '../drill/helpers.js';
@@ -73,6 +73,25 @@ describeWithPostgres('backups in S3-compatible object storage', () => {
       'select status, storage, path from backups',
     );
     expect(row).toEqual({ status: 'complete', storage: report.storage, path });
+  });
+
+  it('keeps an evidence package in the bucket too, published by its marker like a backup', async () => {
+    const out = join(staging.dir, '..', `evidence-${Date.now()}`);
+    const result = await runOpsbot(['evidence', '2026-Q3', '--out', out], env());
+    expect([0, 1]).toContain(result.code);
+    expect(result.stdout).toContain('Kept in object storage:');
+    const keys = await s3.keys('opsbot/prod/_evidence/2026-Q3/');
+    for (const name of [
+      'INDEX.md',
+      'index.json',
+      'MANIFEST.sha256',
+      'audit/audit-events.jsonl',
+      '.opsbot-complete.json',
+    ])
+      expect(keys).toContain(`opsbot/prod/_evidence/2026-Q3/${name}`);
+    // The bucket's copy is the package written to --out, byte for byte.
+    const manifest = (await s3.read('opsbot/prod/_evidence/2026-Q3/MANIFEST.sha256')).toString('utf8');
+    expect(manifest).toBe(await readFile(join(out, 'MANIFEST.sha256'), 'utf8'));
   });
 
   it('drills from the bucket: the backup is read back, verified and restored, and the local copy removed', async () => {
