@@ -1,15 +1,14 @@
 // The audit log: append-only, hash-chained audit_events. Each row's hash covers the previous hash and a canonical
 // form of the row, with timestamps in a fixed UTC microsecond format, so the chain survives dump and restore.
-import { createHash } from 'node:crypto';
-import { maskDeep } from '../redact.js';
+import { AT_FORMAT, type ChainRow, chainHash, GENESIS_HASH, redactParams, storable } from './audit-chain.js';
 import { auditKeyId, auditMac, isValidMac, KEY_ENABLED_ACTION } from './audit-mac.js';
 import type { Db } from './db.js';
 import type { Actor } from './runs.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { AT_FORMAT, canonicalJson, chainHash, GENESIS_HASH } from './audit-chain.js';
+
 // Serializes appends across connections and replicas: no fork in the chain. ("audit" in ASCII.)
 const AUDIT_LOCK = 0x6175646974;
-export const AT_FORMAT = `to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export interface AuditEvent {
   action: string;
@@ -67,46 +66,6 @@ export interface AuditOptions {
   key?: Buffer;
   /** The connection with short timeouts that record() and writable() use; the main one when absent. */
   fast?: Db;
-}
-
-interface ChainRow {
-  seq: number;
-  at: string;
-  actor: string | null;
-  channel: string | null;
-  action: string;
-  params: unknown;
-  outcome: string;
-}
-
-/** JSON with object keys sorted at every depth: one text per value, whatever order the keys came in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-export function chainHash(prevHash: string, row: ChainRow): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
-}
-
-// A lone half of a surrogate pair: jsonb refuses it.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const storable = (text: string) => text.replace(LONE_SURROGATE, '\uFFFD').split('\u0000').join('\\u0000');
-
-/**
- * Parameters as stored: secrets masked, and text made storable, since jsonb refuses NUL characters and lone
- * surrogates, and a command whose text jsonb refuses must still leave its event.
- */
-function redactParams(params: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(maskDeep(params), (_key, value) => (typeof value === 'string' ? storable(value) : value)),
-  );
 }
 
 export function createAudit(db: Db, now: () => Date, options: AuditOptions = {}): Audit {
