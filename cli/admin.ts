@@ -117,8 +117,8 @@ const AUDIT_HELP = `Usage: opsbot audit verify
        opsbot audit export --from … --to … [--format jsonl|csv] [--out FILE]   (opsbot audit export --help)
 
 Walks the audit chain (audit_events): every row's link and hash, and with AUDIT_KEY set, every row's mac from
-the first keyed row on. Then compares the chain with its anchors: audit-anchors.jsonl in BACKUP_DIR, and the
-anchors posted to SLACK_AUDIT_CHANNEL when it is set and the bot token may read its history. Rows missing after
+the first keyed row on. Then compares the chain with its anchors: audit-anchors.jsonl in BACKUP_DIR, the objects
+under _anchors/ in BACKUP_STORAGE when it is s3://…, and the anchors posted to SLACK_AUDIT_CHANNEL when it is set and the bot token may read its history. Rows missing after
 an anchor, an anchored row whose hash changed, and a truncated table are named. Without any anchor, only edits
 inside the chain can be detected.
 
@@ -134,12 +134,13 @@ export const auditCommand: CliCommand = async (args, io) => {
     return EXIT.usage;
   }
   return withDeps(io, async (deps) => {
-    const [{ checkAuditChain }, { readAnchors }, { channelAnchors }, { parseAuditKey }] = await Promise.all([
-      import('../src/audit/verify.js'),
-      import('../src/audit/anchors.js'),
-      import('../src/publish/audit-anchor.js'),
-      import('../src/store/audit-mac.js'),
-    ]);
+    const [{ checkAuditChain }, { readAnchors }, { channelAnchors, storageAnchors }, { parseAuditKey }] =
+      await Promise.all([
+        import('../src/audit/verify.js'),
+        import('../src/audit/anchors.js'),
+        import('../src/publish/audit-anchor.js'),
+        import('../src/store/audit-mac.js'),
+      ]);
     const { config } = deps;
     const file = `${config.backup.dir}/audit-anchors.jsonl`;
     const sources = [
@@ -148,6 +149,8 @@ export const auditCommand: CliCommand = async (args, io) => {
         (error: Error) => ({ name: file, anchors: [], problem: error.message }),
       ),
     ];
+    const kept = await storageAnchors(config);
+    if (kept) sources.push(kept);
     if (config.audit.channel && config.slack.botToken)
       sources.push(await channelAnchors(deps.chat, config.audit.channel));
     const key = config.audit.key ? parseAuditKey(config.audit.key) : undefined;

@@ -117,6 +117,18 @@ export function s3Storage(config: S3StorageConfig, stagingDir: string): BackupSt
       const body = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
       await b.write(root(key), body, createHash('sha256').update(body).digest('hex'));
     },
+    async objects(prefix) {
+      const b = await bucket();
+      const { keys } = await b.list(root(prefix));
+      const base = root('');
+      return Promise.all(
+        keys.map(async (key) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of await b.read(key)) chunks.push(Buffer.from(chunk));
+          return { key: key.slice(base.length), content: Buffer.concat(chunks) };
+        }),
+      );
+    },
     async retainedUntil(key) {
       const b = await bucket();
       const head = await b.head(marker(key));

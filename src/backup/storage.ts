@@ -2,7 +2,7 @@
 // (s3-storage.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 
 export interface StoredFile {
@@ -35,6 +35,8 @@ export interface BackupStorage {
   put(key: string, bytes: Buffer | string): Promise<void>;
   /** Until when the backup at key cannot be removed (object lock); undefined when nothing holds it. */
   retainedUntil(key: string): Promise<Date | undefined>;
+  /** Every object put under prefix (`_anchors/`), with its key relative to the storage's root. */
+  objects(prefix: string): Promise<{ key: string; content: Buffer }[]>;
   remove(key: string): Promise<void>;
   /** Removes what writers that crashed left under prefix; returns what it removed. Call only under the env's lock. */
   sweep(prefix: string): Promise<string[]>;
@@ -126,6 +128,12 @@ export function localStorage(root: string): BackupStorage {
       await rename(partial, path);
     },
     retainedUntil: async () => undefined,
+    async objects(prefix) {
+      const names = await walk(pathOf(prefix)).catch(() => [] as string[]);
+      return Promise.all(
+        names.map(async (name) => ({ key: `${prefix}${name}`, content: await readFile(join(pathOf(prefix), name)) })),
+      );
+    },
     remove: (key) => rm(pathOf(key), { recursive: true, force: true }),
     async sweep(prefix) {
       const dir = pathOf(prefix);

@@ -3,6 +3,7 @@
 import { chainHead } from '../audit/anchor.js';
 import { ANCHOR_FILE, type AuditAnchor, appendAnchor, parseAnchor } from '../audit/anchors.js';
 import type { AnchorSource } from '../audit/verify.js';
+import { storageFor } from '../backup/backup.js';
 import type { Deps } from '../deps.js';
 import { anchorJsonIn, auditAnchorMessage } from '../render/blocks/audit.js';
 import { type Chat, slackErrorCode } from '../slack/chat.js';
@@ -19,17 +20,38 @@ export async function anchorAuditChain(deps: AnchorDeps): Promise<AuditAnchor | 
   if (!anchor) return undefined;
   const { dir } = deps.config.backup;
   const channel = deps.config.audit.channel;
-  const [file, posted] = await Promise.allSettled([
+  const storage = deps.config.backup.s3 ? storageFor(deps.config) : undefined;
+  const [file, posted, kept] = await Promise.allSettled([
     appendAnchor(dir, anchor),
     channel ? deps.chat.post(channel, auditAnchorMessage(anchor)) : Promise.resolve(),
+    // One object per anchor, never replaced: under S3_OBJECT_LOCK_DAYS nobody can remove it before its retention.
+    storage?.put(anchorObjectKey(anchor), `${JSON.stringify(anchor)}\n`),
   ]);
   const failed = [
     file.status === 'rejected' ? `${dir}/${ANCHOR_FILE}: ${(file.reason as Error).message}` : '',
     posted.status === 'rejected' ? `${channel}: ${slackErrorCode(posted.reason)}` : '',
+    kept.status === 'rejected' ? `${storage?.location}: ${(kept.reason as Error).message}` : '',
   ].filter(Boolean);
   if (failed.length > 0)
     throw new Error(`the audit anchor of row ${anchor.seq} was not written to ${failed.join('; ')}`);
   return anchor;
+}
+
+const ANCHOR_PREFIX = '_anchors/';
+const anchorObjectKey = (a: AuditAnchor) =>
+  `${ANCHOR_PREFIX}${String(a.seq).padStart(12, '0')}-${a.at.replace(/[^0-9TZ]/g, '')}.json`;
+
+/** The anchors kept as objects in BACKUP_STORAGE (s3://…), when it is set. */
+export async function storageAnchors(config: Deps['config']): Promise<AnchorSource | undefined> {
+  if (!config.backup.s3) return undefined;
+  const storage = storageFor(config);
+  const name = `${storage.location} ${ANCHOR_PREFIX}`;
+  try {
+    const objects = await storage.objects(ANCHOR_PREFIX);
+    return { name, anchors: objects.flatMap((o) => parseAnchor(o.content.toString('utf8').trim()) ?? []) };
+  } catch (error) {
+    return { name, anchors: [], problem: (error as Error).message };
+  }
 }
 
 /** The anchors opsbot posted to channel, from its recent history (newest first). */

@@ -8,6 +8,7 @@ import { runCli } from '../../cli/main.js';
 import { auditAnchorJob } from '../../jobs/audit-anchor.js';
 import { startBot, TEST_BOT_TOKEN } from '../support/bot.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
+import { startS3Server } from '../support/s3-server.js';
 import { type FakeSlack, startFakeSlack } from '../support/slack-fake.js';
 
 const fileAnchors = (dir: string) =>
@@ -90,6 +91,45 @@ describeWithPostgres('anchoring the audit chain', { timeout: 60_000 }, () => {
     expect(code).toBe(1);
     expect(out.join('\n')).toMatch(
       /BROKEN: the chain ends at row 2 but was anchored at row 3 on .+ \(Slack channel C_AUDIT\)/,
+    );
+  });
+
+  it('keeps each anchor as an object in BACKUP_STORAGE, and verify reads the bucket when the file is gone', async () => {
+    const { database, slack, dir } = await setup();
+    const s3 = await startS3Server();
+    // The AWS SDK takes its credentials from the process's environment (the standard chain), not opsbot's config.
+    const saved = { ...process.env };
+    Object.assign(process.env, s3.env);
+    cleanups.push(
+      () => s3.stop(),
+      async () => {
+        process.env = saved;
+      },
+    );
+    const storage = { BACKUP_STORAGE: `s3://${s3.bucket}/opsbot`, ...s3.env };
+    const bot = await startBot({ slack, databaseUrl: database.url, env: { BACKUP_DIR: dir, ...storage } });
+    for (const text of ['help', 'help']) expect((await bot.slash('/smoke', text)).status).toBe(200);
+    await bot.stop();
+    const [row] = await head(database);
+    const keys = await s3.keys('opsbot/_anchors/');
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`^opsbot/_anchors/0+${row!.seq}-\\d{8}T\\d+Z\\.json$`))]);
+    expect(JSON.parse((await s3.read(keys[0]!)).toString('utf8'))).toMatchObject({ seq: row?.seq, hash: row?.hash });
+
+    // Trimmed in the database, and BACKUP_DIR's file lost too: the bucket still names the gap.
+    await database.query(`begin; set local session_replication_role = replica;
+      delete from audit_events where seq = ${row!.seq}; commit`);
+    const out: string[] = [];
+    const env = {
+      DATABASE_URL: database.url,
+      BACKUP_DIR: mkdtempSync(join(tmpdir(), 'opsbot-empty-')),
+      ...storage,
+    };
+    const code = await runCli(['audit', 'verify'], { env, out: (t) => out.push(t), err: () => {} });
+    expect(code).toBe(1);
+    expect(out.join('\n')).toMatch(
+      new RegExp(
+        `the chain ends at row ${row!.seq - 1} but was anchored at row ${row!.seq} on .+s3://${s3.bucket}/opsbot`,
+      ),
     );
   });
 });
