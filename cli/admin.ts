@@ -118,9 +118,9 @@ const AUDIT_HELP = `Usage: opsbot audit verify
 
 Walks the audit chain (audit_events): every row's link and hash, and with AUDIT_KEY set, every row's mac from
 the first keyed row on. Then compares the chain with its anchors: audit-anchors.jsonl in BACKUP_DIR, the objects
-under _anchors/ in BACKUP_STORAGE when it is s3://…, and the anchors posted to SLACK_AUDIT_CHANNEL when it is set and the bot token may read its history. Rows missing after
-an anchor, an anchored row whose hash changed, and a truncated table are named. Without any anchor, only edits
-inside the chain can be detected.
+under _anchors/ in BACKUP_STORAGE when it is s3://…, and the anchors posted to SLACK_AUDIT_CHANNEL when it is set
+and the bot token may read its history. Rows missing after an anchor, an anchored row whose hash changed, and a
+truncated table are named. Without any anchor, only edits inside the chain can be detected.
 
 Exit codes: 0 intact, 1 broken (or macs present that could not be checked), 2 usage or configuration error.`;
 
