@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { runCli } from '../../cli/main.js';
 import { auditAnchorJob } from '../../jobs/audit-anchor.js';
 import { startBot, TEST_BOT_TOKEN } from '../support/bot.js';
@@ -58,7 +58,8 @@ describeWithPostgres('anchoring the audit chain', { timeout: 60_000 }, () => {
     expect(post?.args.text).toContain(`Audit chain anchored at row ${row?.seq}`);
     expect(posted).toMatchObject({ seq: row?.seq, hash: row?.hash });
     expect((await head(database))[0]!.seq).toBeGreaterThanOrEqual(row!.seq);
-    expect(fileAnchors(dir)[0]).toEqual(posted);
+    // The job appends every second: wait for the line rather than read a file being written.
+    await vi.waitFor(() => expect(fileAnchors(dir)[0]).toEqual(posted), { timeout: 10_000 });
   });
 
   it('anchors at shutdown as the last write, and verify reads the anchor back from the channel', async () => {

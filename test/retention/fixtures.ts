@@ -1,4 +1,5 @@
 // A staging database with the pilot schema and rows on both sides of each default policy's cut-off.
+import { expect } from 'vitest';
 import { applyPilotSchema } from '../../src/seed/schema.js';
 import { postgresDb } from '../../src/store/postgres.js';
 import type { TestDatabase } from '../support/infra.js';
@@ -54,4 +55,16 @@ export async function counts(target: TestDatabase) {
             (select count(*)::int from analytics_daily) as analytics, (select count(*)::int from audit_log) as logs`,
   );
   return row!;
+}
+
+/** Polls read until it matches expected (the fields given), or fails with the last value after timeoutMs. */
+export async function expectEventually<T>(read: () => Promise<T>, expected: Partial<T>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last && Object.entries(expected).every(([k, v]) => (last as any)[k] === v)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(last).toMatchObject(expected);
 }

@@ -6,7 +6,7 @@ import { type Bot, startBot } from '../support/bot.js';
 import { poolFault } from '../support/faults.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
-import { counts, fillRetentionData, NEW, OLD } from './fixtures.js';
+import { counts, expectEventually, fillRetentionData, NEW, OLD } from './fixtures.js';
 
 describeWithPostgres('data retention', () => {
   let target: TestDatabase;
@@ -120,6 +120,10 @@ describeWithPostgres('data retention', () => {
     const approving = click('retention.approve', request!.id, 'U_OP2');
     await third;
     await click('retention.stop', request!.id, 'U_OP2');
+    // The click is answered before its handler records the stop: release the batch only once it is recorded.
+    await expectEventually(async () => (await bot.db.query('select stop_requested from retention_deletions'))[0], {
+      stop_requested: true,
+    });
     release();
     await approving;
     await expectEventually(async () => (await bot.db.query('select status from retention_deletions'))[0], {
@@ -148,14 +152,3 @@ describeWithPostgres('data retention', () => {
     expect(await audits('retention.approve')).toContainEqual({ actor: 'U_OP2', outcome: 'approved' });
   });
 });
-
-async function expectEventually<T>(read: () => Promise<T>, expected: Partial<T>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (last && Object.entries(expected).every(([k, v]) => (last as any)[k] === v)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(last).toMatchObject(expected);
-}
