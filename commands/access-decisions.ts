@@ -11,7 +11,7 @@ import { showDecision } from '../src/publish/access-decision.js';
 import { tellPerson } from '../src/publish/after-commit.js';
 import { accessIds, alreadyDecidedText } from '../src/render/blocks/access.js';
 import { approveModal, flagModal } from '../src/render/blocks/access-modals.js';
-import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+import { readDecisionModal } from '../src/slack/inputs.js';
 import { ackAuthorized, openModalFirst } from '../src/slack/modal-first.js';
 import type { Actor } from '../src/store/runs.js';
 
@@ -25,14 +25,6 @@ const ApproveForm = z.object({
 const FlagForm = z.object({
   actionItems: z.string().trim().min(3, 'List the action items: what has to change, and who does it.'),
 });
-
-const safeJson = (text: string | undefined) => {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-};
 
 /** What the person who clicked reads when their decision was not the one recorded. */
 function refusalText(result: Exclude<DecisionResult, { ok: true }>, reviewId: string): string {
@@ -123,19 +115,19 @@ export function registerAccessDecisions(app: App, deps: Deps): void {
     [accessIds.flagModal, FlagForm, 'flagged'],
   ] as const) {
     app.view(callbackId, async ({ ack, view, body }) => {
-      const parsed = form.safeParse(readInputs(view.state.values));
-      if (!parsed.success) return ack({ response_action: 'errors', errors: fieldErrors(parsed.error.issues) });
-      const meta = Metadata.safeParse(safeJson(view.private_metadata));
       const field = decision === 'approved' ? 'reason' : 'actionItems';
-      if (!meta.success)
-        return ack({
-          response_action: 'errors',
-          errors: { [field]: 'This form lost its review; close it and click the button again.' },
-        });
-      const actor = { user: body.user.id, channel: meta.data.channel };
+      const read = readDecisionModal(
+        view,
+        form,
+        Metadata,
+        field,
+        'This form lost its review; close it and click the button again.',
+      );
+      if ('errors' in read) return ack({ response_action: 'errors', errors: read.errors });
+      const { note, meta } = read;
+      const actor = { user: body.user.id, channel: meta.channel };
       const tell = (text: string) => tellPerson(deps, actor, text);
-      const note = 'reason' in parsed.data ? parsed.data.reason : parsed.data.actionItems;
-      const { reviewId } = meta.data;
+      const { reviewId } = meta;
       // The role is checked now (a refusal shows in the modal); what the review allows, in the decision's transaction.
       const spec = decisionOperation({ reviewId, decision, actor, note, trigger: 'modal', at: deps.now });
       if (!(await ackAuthorized(deps, spec, { ack, field, tell }))) return;

@@ -16,7 +16,7 @@ import {
   flagDigestModal,
   reviewedModal,
 } from '../src/render/blocks/change-control.js';
-import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+import { readDecisionModal } from '../src/slack/inputs.js';
 import { ackAuthorized, openModalFirst } from '../src/slack/modal-first.js';
 import type { Actor } from '../src/store/runs.js';
 
@@ -30,14 +30,6 @@ const ReviewedForm = z.object({
 const FlagForm = z.object({
   actionItems: z.string().trim().min(3, 'List the action items: what has to change, and who does it.'),
 });
-
-const safeJson = (text: string | undefined) => {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
-};
 
 function refusalText(result: Exclude<DigestDecisionResult, { ok: true }>, digestId: string): string {
   if (result.reason === 'not-found') return `There is no change-control digest \`${digestId}\`; nothing changed.`;
@@ -117,19 +109,19 @@ export function registerChangeDecisions(app: App, deps: Deps): void {
     [changeIds.flagModal, FlagForm, 'flagged'],
   ] as const) {
     app.view(callbackId, async ({ ack, view, body }) => {
-      const parsed = form.safeParse(readInputs(view.state.values));
-      if (!parsed.success) return ack({ response_action: 'errors', errors: fieldErrors(parsed.error.issues) });
-      const meta = Metadata.safeParse(safeJson(view.private_metadata));
       const field = decision === 'reviewed' ? 'reason' : 'actionItems';
-      if (!meta.success)
-        return ack({
-          response_action: 'errors',
-          errors: { [field]: 'This form lost its digest; close it and click the button again.' },
-        });
-      const actor = { user: body.user.id, channel: meta.data.channel };
+      const read = readDecisionModal(
+        view,
+        form,
+        Metadata,
+        field,
+        'This form lost its digest; close it and click the button again.',
+      );
+      if ('errors' in read) return ack({ response_action: 'errors', errors: read.errors });
+      const { note, meta } = read;
+      const actor = { user: body.user.id, channel: meta.channel };
       const tell = (text: string) => tellPerson(deps, actor, text);
-      const note = 'reason' in parsed.data ? parsed.data.reason : parsed.data.actionItems;
-      const { digestId } = meta.data;
+      const { digestId } = meta;
       // The role is checked now (a refusal shows in the modal); what the digest allows, in the decision's transaction.
       const { userMap } = deps.config.github;
       const spec = digestDecisionOperation({

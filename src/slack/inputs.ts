@@ -34,3 +34,29 @@ export function fieldErrors(issues: z.core.$ZodIssue[]): Record<string, string> 
   }
   return errors;
 }
+
+const safeJson = (text: string | undefined): unknown => {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A decision modal's submission (an access review's or a change-control digest's): its note, the reason or the
+ * action items, and the metadata it carried; or the errors to show under field.
+ */
+export function readDecisionModal<M>(
+  view: { state: { values: StateValues }; private_metadata?: string },
+  form: z.ZodType<{ reason: string } | { actionItems: string }>,
+  metadata: z.ZodType<M>,
+  field: 'reason' | 'actionItems',
+  lost: string,
+): { errors: Record<string, string> } | { note: string; meta: M } {
+  const parsed = form.safeParse(readInputs(view.state.values));
+  if (!parsed.success) return { errors: fieldErrors(parsed.error.issues) };
+  const meta = metadata.safeParse(safeJson(view.private_metadata));
+  if (!meta.success) return { errors: { [field]: lost } };
+  return { note: 'reason' in parsed.data ? parsed.data.reason : parsed.data.actionItems, meta: meta.data };
+}
