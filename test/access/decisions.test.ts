@@ -91,6 +91,20 @@ describeWithPostgres('deciding an access review', () => {
     expect((await reviews(bot))[0]?.decision).toBeNull();
   });
 
+  it('says the form lost its review when its metadata is unreadable, and decides nothing', async () => {
+    const lost = await bot.submitView({
+      callbackId: 'access-review.approve-modal',
+      values: { reason: 'accepted for the pilot' },
+      user: REVIEWERS.reviewer,
+      privateMetadata: 'not json',
+    });
+    expect(lost.body).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'This form lost its review; close it and click the button again.' },
+    });
+    expect((await reviews(bot))[0]?.decision).toBeNull();
+  });
+
   it('records the approval with its reason, closes the GitHub issue, and updates the message', async () => {
     const metadata = bot.slack.callsOf('views.open')[0]?.args.view.private_metadata as string;
     const reason = 'beta runs autopost for its pilot until 2026-08-01; gamma is being raised';
