@@ -84,6 +84,7 @@ async function measure(start: (port: number) => ChildProcess, readyPath: string)
   try {
     if (readyPath === '/slack/events') await untilListening(`http://127.0.0.1:${port}${readyPath}`);
     else await untilOk(`http://127.0.0.1:${port}${readyPath}`, child);
+    if (process.env.ACK_SETTLE_MS) await new Promise((r) => setTimeout(r, Number(process.env.ACK_SETTLE_MS)));
     return await load(`http://127.0.0.1:${port}/slack/events`);
   } finally {
     child.kill('SIGTERM');

@@ -1,21 +1,19 @@
 // The audit log: append-only, hash-chained audit_events. Each row's hash covers the previous hash and a canonical
 // form of the row, with timestamps in a fixed UTC microsecond format, so the chain survives dump and restore.
 import { AT_FORMAT, type ChainRow, chainHash, GENESIS_HASH, redactParams, storable } from './audit-chain.js';
+import { groupCommit } from './audit-group-commit.js';
 import { auditKeyId, auditMac, isValidMac, KEY_ENABLED_ACTION } from './audit-mac.js';
+import { type AuditEvent, chainTime, HEAD_SQL, type Head, insertRows, sealAfter } from './audit-rows.js';
 import type { Db } from './db.js';
-import type { Actor } from './runs.js';
 
 export { AT_FORMAT, canonicalJson, chainHash, GENESIS_HASH } from './audit-chain.js';
 
 // Serializes appends across connections and replicas: no fork in the chain. ("audit" in ASCII.)
 const AUDIT_LOCK = 0x6175646974;
+// Inside the fast pool's 1 s statement timeout: the database writes nothing it starts after opsbot gave up.
+const FAST_DEADLINE_MS = 900;
 
-export interface AuditEvent {
-  action: string;
-  actor?: Actor;
-  params?: Record<string, unknown>;
-  outcome: string;
-}
+export type { AuditEvent } from './audit-rows.js';
 export interface AuditVerifyReport {
   ok: boolean;
   rowsWalked: number;
@@ -71,66 +69,45 @@ export interface AuditOptions {
 export function createAudit(db: Db, now: () => Date, options: AuditOptions = {}): Audit {
   const { key } = options;
   const keyId = key ? auditKeyId(key) : undefined;
-  const insert = async (tx: Db, prevHash: string, row: ChainRow) => {
-    const hash = chainHash(prevHash, row);
-    const mac = key ? auditMac(key, hash) : null;
-    await tx.query(
-      `insert into audit_events (seq, at, actor, channel, action, params, outcome, prev_hash, hash, mac)
-       values ($1, $2::timestamptz, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)`,
-      [
-        row.seq,
-        row.at,
-        row.actor,
-        row.channel,
-        row.action,
-        JSON.stringify(row.params),
-        row.outcome,
-        prevHash,
-        hash,
-        mac,
-      ],
-    );
-    return hash;
-  };
-  const write = (event: AuditEvent) => async (tx: Db) => {
+  // Appends under the chain's lock, reading the head first: inside a caller's transaction, and when the fast path
+  // finds the lock taken.
+  const write = (events: AuditEvent[]) => async (tx: Db) => {
     await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-    const [last] = await tx.query<{ seq: number | string; hash: string; mac: string | null }>(
-      'select seq, hash, mac from audit_events order by seq desc limit 1',
-    );
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    let seq = Number(last?.seq ?? 0) + 1;
-    // Milliseconds from the clock, written with six digits as Postgres prints microseconds.
-    const at = now()
-      .toISOString()
-      .replace(/\.(\d{3})Z$/, '.$1000Z');
-    // The first event under this key (a chain keyed before with another key, too) is preceded by the switch.
-    if (key && !(last && isValidMac(key, last.hash, last.mac))) {
-      const enabled = { action: KEY_ENABLED_ACTION, params: { keyId }, outcome: 'enabled' };
-      prevHash = await insert(tx, prevHash, { seq, at, actor: null, channel: null, ...enabled });
-      seq += 1;
-    }
-    await insert(tx, prevHash, {
-      seq,
-      at,
-      actor: event.actor?.user === undefined ? null : storable(event.actor.user),
-      channel: event.actor?.channel === undefined ? null : storable(event.actor.channel),
-      action: storable(event.action),
-      params: redactParams(event.params ?? {}),
-      outcome: storable(event.outcome),
-    });
+    const [last] = await tx.query<Head>(HEAD_SQL);
+    const rows = sealAfter(last, events, chainTime(now()), key);
+    const { sql, params } = insertRows(rows);
+    await tx.query(sql, params);
+    return rows.at(-1);
   };
   const fast = options.fast ?? db;
+  // The head this process last wrote or read. The fast path writes after it in one statement, with no transaction
+  // around it: seq is the primary key, so a head another process moved makes the insert fail (23505) and the head is
+  // read again; the lock, tried in the same statement, keeps it out of a transaction that appends under the lock.
+  let head: Head | undefined;
+  const writeFast = async (events: AuditEvent[]) => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (!head) [head] = await fast.query<Head>(HEAD_SQL);
+      const rows = sealAfter(head, events, chainTime(now()), key);
+      const deadline = new Date(Date.now() + FAST_DEADLINE_MS);
+      const { sql, params } = insertRows(rows, { lockId: AUDIT_LOCK, deadline });
+      try {
+        const written = await fast.query<{ seq: number }>(`${sql} returning seq`, params);
+        if (written.length === 0) break;
+        head = rows.at(-1);
+        return;
+      } catch (error) {
+        head = undefined;
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
+    }
+    head = await fast.transaction(write(events));
+  };
+  const record = groupCommit<AuditEvent>(writeFast, (error) => new AuditUnavailableError(error));
   return {
     async append(event, outer) {
-      await (outer ? write(event)(outer) : db.transaction(write(event)));
+      await (outer ? write([event])(outer) : db.transaction(write([event])));
     },
-    async record(event) {
-      try {
-        await fast.transaction(write(event));
-      } catch (error) {
-        throw new AuditUnavailableError(error);
-      }
-    },
+    record,
     // The fast connection first, then the main one: a slow moment of a busy host refuses nothing that could run.
     writable: () =>
       fast

@@ -90,6 +90,23 @@ describe.each(backends)('audit chain on %s', (_name, open) => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rowsWalked: before + 20 });
   });
 
+  it('records 100 events at once in the order they were asked for, beside appends in transactions', async () => {
+    const audit = createAudit(db, () => new Date());
+    const before = (await verifyAuditChain(db)).rowsWalked;
+    const recorded = Array.from({ length: 100 }, (_, i) =>
+      audit.record({ action: 'test.record', params: { i }, outcome: 'ok' }),
+    );
+    const inTransactions = Array.from({ length: 5 }, (_, i) =>
+      db.transaction((tx) => audit.append({ action: 'test.tx', params: { i }, outcome: 'ok' }, tx)),
+    );
+    await Promise.all([...recorded, ...inTransactions]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rowsWalked: before + 105 });
+    const rows = await db.query<{ i: number }>(
+      "select (params->>'i')::int as i from audit_events where action = 'test.record' order by seq",
+    );
+    expect(rows.map((r) => r.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
   it('redacts secrets in parameters before they are chained', async () => {
     const audit = createAudit(db, () => new Date());
     await audit.append({
