@@ -107,6 +107,56 @@ describe.each(backends)('audit chain on %s', (_name, open) => {
     expect(rows.map((r) => r.i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
+  it('keeps one chain when two writers (two replicas) record at once, each finding the head the other moved', async () => {
+    const [one, two] = [createAudit(db, () => new Date()), createAudit(db, () => new Date())];
+    const before = (await verifyAuditChain(db)).rowsWalked;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? one : two).record({ action: 'test.replicas', params: { round, i }, outcome: 'ok' }),
+        ),
+      );
+    }
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rowsWalked: before + 50 });
+  });
+
+  it('waits for a transaction that holds the chain, then records after its row', async () => {
+    const audit = createAudit(db, () => new Date());
+    await audit.record({ action: 'test.head', outcome: 'ok' });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+    const transaction = db.transaction(async (tx) => {
+      await audit.append({ action: 'test.held', outcome: 'ok' }, tx);
+      appended();
+      await held;
+    });
+    await inside;
+    let recorded = false;
+    const recording = audit.record({ action: 'test.after-held', outcome: 'ok' }).then(() => {
+      recorded = true;
+    });
+    // The record waits on the chain's lock (a lock request not granted), and has written nothing.
+    await expect
+      .poll(async () => (await db.query("select 1 from pg_locks where locktype = 'advisory' and not granted")).length, {
+        timeout: 5_000,
+      })
+      .toBe(1);
+    expect(recorded).toBe(false);
+    release();
+    await Promise.all([transaction, recording]);
+    const [held1, after] = await db.query<{ seq: number }>(
+      "select seq from audit_events where action in ('test.held', 'test.after-held') order by seq",
+    );
+    expect(Number(after?.seq)).toBe(Number(held1?.seq) + 1);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
   it('redacts secrets in parameters before they are chained', async () => {
     const audit = createAudit(db, () => new Date());
     await audit.append({
