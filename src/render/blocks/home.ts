@@ -17,6 +17,7 @@ import {
   slackDateTime,
   slackMention,
 } from './kit.js';
+import { runIdLink } from './run-ref.js';
 
 /** The messages a summary links to, for the publisher to resolve. */
 export function homeMessages(s: HomeSummary): { channel: string; ts: string }[] {
@@ -29,7 +30,10 @@ export { linkKey as homeLinkKey };
 export const homeIds = { seed: 'home.seed' } as const;
 const HOME_BLOCKS = 100;
 
-/** Permalinks by `channel:ts`, resolved by the publisher: a run id or an alert links to the message with its report. */
+/**
+ * Permalinks by `channel:ts`, resolved by the publisher: a run id or an alert links to the message with its report;
+ * with report pages configured, `run:<id>` holds the run's page, which a run id links to instead.
+ */
 export type HomeLinks = Record<string, string>;
 const linkKey = (m: { channel: string; ts: string }) => `${m.channel}:${m.ts}`;
 /** `<url|label>` when url is known (label already escaped for mrkdwn), else the label alone. */
@@ -73,7 +77,7 @@ function summaryGroups(s: HomeSummary, links: HomeLinks): { title: string; lines
   const environments = s.environments.map((e) => {
     const backup = e.backup ? `backup ${mrkdwnInline(e.backup.status)} ${ago(e.backup.at, s.now)}` : 'no backup yet';
     const drill = e.drill
-      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${linked(mrkdwnCode(e.drill.runId), e.drill.message, links)})`
+      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${links[`run:${e.drill.runId}`] ? runIdLink(e.drill.runId, links[`run:${e.drill.runId}`]) : linked(mrkdwnCode(e.drill.runId), e.drill.message, links)})`
       : 'no drill yet';
     return `• ${mrkdwnCode(e.env)}: ${backup} · ${drill}`;
   });
