@@ -3,6 +3,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import { formatAge } from '../../format.js';
 import type { HomeSummary } from '../../home/summary.js';
 import { mrkdwnCode, mrkdwnInline } from '../escape.js';
+import { alertIds } from './alert.js';
 import { runnableCommands } from './help.js';
 import {
   actions,
@@ -104,11 +105,24 @@ function summaryGroups(s: HomeSummary, links: HomeLinks): { title: string; lines
   ];
 }
 
+// Each a block of its own (Slack wants action ids unique within a block); ten keep the Home well inside 100 blocks.
+const HOME_ACK_BUTTONS = 10;
+
+/** Acknowledge on each open alert: the alert message's own action, so it goes through the same handler and audit. */
+function acknowledgeButtons(s: HomeSummary): KnownBlock[] {
+  return s.alerts
+    .filter((a) => a.status === 'open')
+    .slice(0, HOME_ACK_BUTTONS)
+    .map((a) => actions(`home.alert.${a.id}`, button(`Acknowledge ${a.key}`, alertIds.acknowledge, a.id, 'primary')));
+}
+
 /** The App Home of one person: what needs them first, then what they may run. */
 export function homeView(s: HomeSummary, links: HomeLinks = {}): HomeView {
   const blocks: KnownBlock[] = [header('opsbot'), context(roleLine(s), `Updated ${slackDateTime(s.now)}`)];
-  for (const group of summaryGroups(s, links))
+  summaryGroups(s, links).forEach((group, i) => {
     blocks.push(divider(), section(`*${group.title}*`), ...sections(group.lines, 4));
+    if (i === 0) blocks.push(...acknowledgeButtons(s));
+  });
   const commands = runnableCommands(s.roles);
   blocks.push(divider(), section('*What you may run*'));
   if (s.roles.includes('operator')) blocks.push(actions('home.commands', button('Seed pilots…', homeIds.seed)));
