@@ -83,7 +83,8 @@ describe('run report pages', () => {
     expect(last.headers.get('referrer-policy')).toBe('no-referrer');
     expect(html).toContain(runId);
     expect(html).toContain('smoke');
-    expect(html).toContain('2026-12-01 10:00');
+    expect(html).toContain('2026-12-01 10:00:00 UTC');
+    expect(html).toContain('2026-12-01 10:00:05 UTC');
     expect(html).toContain('smoke.run');
     expect(html).toContain('https://slack.test/archives/C_OPS/p1700000000000100');
     expect(html).not.toMatch(/<script|<img/i);

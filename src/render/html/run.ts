@@ -1,6 +1,5 @@
 // The /runs/<id> report page and its refusals, as HTML documents: no script, inline CSS; every text from elsewhere
 // (report fields, errors, table rows) HTML-escaped, and links only to http(s) URLs.
-import { utcDateTime } from '../../format.js';
 import type { RunReportPage } from '../../home/run-report.js';
 import { escapeHtml } from './status.js';
 
@@ -8,6 +7,12 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem
 table{border-collapse:collapse;margin:0.5rem 0}td,th{border:1px solid #ddd;padding:0.2rem 0.5rem;text-align:left;vertical-align:top}
 dl.value{margin:0}dl.value dt{font-weight:600}dl.value dd{margin:0 0 0.3rem 1rem}code{font-size:0.9em}`;
 const MAX_DEPTH = 6;
+// To the second: a run's start and end are often within the same minute.
+const utc = (date: Date) =>
+  date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 const MAX_ITEMS = 500;
 
 function document(title: string, body: string): string {
@@ -22,7 +27,7 @@ ${body}
 export function valueHtml(value: unknown, depth = 0): string {
   if (value === null || value === undefined) return '<em>—</em>';
   if (typeof value !== 'object') return escapeHtml(String(value));
-  if (value instanceof Date) return escapeHtml(utcDateTime(value));
+  if (value instanceof Date) return escapeHtml(utc(value));
   if (depth >= MAX_DEPTH) return `<code>${escapeHtml(JSON.stringify(value).slice(0, 500))}</code>`;
   if (Array.isArray(value)) {
     if (value.length === 0) return '<em>none</em>';
@@ -43,7 +48,7 @@ const safeHref = (url: string | undefined) => (url && /^https?:\/\/[^\s"'<>]+$/.
 export function runPageHtml(page: RunReportPage, threadUrl: string | undefined): string {
   const { run } = page;
   const row = (label: string, value: string) => `<tr><th>${label}</th><td>${value}</td></tr>`;
-  const when = (date: Date | null) => (date ? escapeHtml(utcDateTime(date)) : '<em>not finished</em>');
+  const when = (date: Date | null) => (date ? escapeHtml(utc(date)) : '<em>not finished</em>');
   const href = safeHref(threadUrl);
   const facts = [
     row('Run', `<code>${escapeHtml(run.id)}</code>`),
@@ -67,7 +72,7 @@ export function runPageHtml(page: RunReportPage, threadUrl: string | undefined):
     ? `<table><thead><tr><th>seq</th><th>at (UTC)</th><th>actor</th><th>action</th><th>outcome</th><th>hash</th></tr></thead><tbody>${page.audit
         .map(
           (e) =>
-            `<tr><td>${e.seq}</td><td>${escapeHtml(utcDateTime(e.at))}</td><td>${escapeHtml(e.actor ?? '—')}</td><td>${escapeHtml(e.action)}</td><td>${escapeHtml(e.outcome)}</td><td><code>${escapeHtml(e.hash.slice(0, 12))}…</code></td></tr>`,
+            `<tr><td>${e.seq}</td><td>${escapeHtml(utc(e.at))}</td><td>${escapeHtml(e.actor ?? '—')}</td><td>${escapeHtml(e.action)}</td><td>${escapeHtml(e.outcome)}</td><td><code>${escapeHtml(e.hash.slice(0, 12))}…</code></td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p><em>No audit events name this run.</em></p>';
