@@ -18,11 +18,16 @@ export function registerAlerts(app: App, deps: Deps): void {
   app.action<BlockAction<ButtonAction>>(alertIds.acknowledge, async ({ ack, body, action, respond }) => {
     await ack();
     const actor = { user: body.user.id, channel: body.channel?.id };
-    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    // The App Home carries the same button; there is no channel to answer in, so the answer comes as a DM.
+    const fromHome = body.view?.type === 'home';
+    const say = (text: string) =>
+      fromHome
+        ? deps.chat.post(actor.user, { text }).then(() => undefined)
+        : respond({ response_type: 'ephemeral', replace_original: false, text });
     const alert = await findAlert(deps.db, action.value ?? '');
     if (!alert) return void (await say(`There is no alert \`${action.value ?? ''}\`; nothing changed.`));
-    // The button only exists on the message in the alert channel; a payload from elsewhere is not one of ours.
-    if (alert.slack_channel && actor.channel !== alert.slack_channel) {
+    // The button lives on the message in the alert channel and in the App Home; one from another channel is not ours.
+    if (!fromHome && alert.slack_channel && actor.channel !== alert.slack_channel) {
       return void (await say(`This alert lives in <#${alert.slack_channel}>; acknowledge it there. Nothing changed.`));
     }
     const outcome = await operate(deps, acknowledgeOperation(alert.id, actor, deps));

@@ -8,7 +8,7 @@ import { initialPhases } from '../src/drill/report.js';
 import { drillOperation } from '../src/operate/drill.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { latestOnly } from '../src/publish/latest-only.js';
-import { runLinks } from '../src/publish/run-links.js';
+import { runLinks, runPageUrl } from '../src/publish/run-links.js';
 import { maskUrl } from '../src/redact.js';
 import {
   busyTextFor,
@@ -58,7 +58,7 @@ export function registerDrill(app: App, deps: Deps): void {
     let ref: MessageRef | undefined;
     const updates = latestOnly<DrillReport>(
       async (report) => {
-        if (ref) await deps.chat.update(ref, drillProgressMessage(report));
+        if (ref) await deps.chat.update(ref, drillProgressMessage(report, runPageUrl(deps.config, report.runId)));
       },
       (error) => deps.log.warn({ err: error }, 'drill progress could not be shown'),
     );
@@ -72,10 +72,12 @@ export function registerDrill(app: App, deps: Deps): void {
           runId,
           startedAt: deps.now().toISOString(),
         };
-        ref = await deps.chat.post(actor.channel, drillProgressMessage(view)).catch((error) => {
-          deps.log.warn({ err: error, runId }, 'drill progress message could not be posted');
-          return undefined;
-        });
+        ref = await deps.chat
+          .post(actor.channel, drillProgressMessage(view, runPageUrl(deps.config, view.runId)))
+          .catch((error) => {
+            deps.log.warn({ err: error, runId }, 'drill progress message could not be posted');
+            return undefined;
+          });
         if (ref) await deps.runs.setMessage(runId, ref);
       },
       onProgress: (report) => updates.push(report),
@@ -86,7 +88,7 @@ export function registerDrill(app: App, deps: Deps): void {
     if (outcome.outcome !== 'done') rethrow(outcome);
     const { report } = outcome;
     const runId = outcome.runId ?? '';
-    const result = drillResultMessage(report);
+    const result = drillResultMessage(report, runPageUrl(deps.config, report.runId));
     if (ref) await deps.chat.update(ref, result);
     else await respond({ response_type: 'in_channel', replace_original: false, ...result });
     const base = evidenceBaseName(report);

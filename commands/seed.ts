@@ -8,6 +8,7 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { type SeedProgress, seedOperation } from '../src/operate/seed.js';
 import { publishAfterCommit, tellPerson } from '../src/publish/after-commit.js';
 import { latestOnly } from '../src/publish/latest-only.js';
+import { runPageUrl } from '../src/publish/run-links.js';
 import { usageText } from '../src/render/blocks/help.js';
 import {
   seedBusyText,
@@ -136,7 +137,7 @@ export function registerSeed(app: App, deps: Deps): void {
     const { report } = outcome;
     const runId = outcome.runId ?? '';
     // The seed is committed: a channel opsbot can't post in makes a note beside the result, never a failure.
-    const result = seedResultMessage(report, runId, actor.user);
+    const result = seedResultMessage(report, runId, actor.user, runPageUrl(deps.config, runId));
     const where = `run \`${runId}\` keeps the report and its log (\`runs\` table)`;
     const about = (what: string) => ({ what, channel: actor.channel, where });
     const note =

@@ -5,6 +5,7 @@ import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { type Outcome, operate, rethrow } from '../src/operate/operate.js';
 import { smokeOperation, smokeRiderOperation } from '../src/operate/smoke.js';
+import { runPageUrl } from '../src/publish/run-links.js';
 import { smokeResultMessage, smokeUsage } from '../src/render/blocks/smoke.js';
 import { slackErrorCode } from '../src/slack/chat.js';
 import { type SmokeReport, smokeProblem } from '../src/smoke/check.js';
@@ -41,7 +42,9 @@ async function postResults(
   const channels = [...new Set(riders.map((rider) => rider.channel))];
   for (const channel of channels) {
     const here = riders.filter((rider) => rider.channel === channel);
-    const message = smokeResultMessage(report, runId, [...new Set(here.map((rider) => rider.user))]);
+    const message = smokeResultMessage(report, { id: runId, url: runPageUrl(deps.config, runId) }, [
+      ...new Set(here.map((rider) => rider.user)),
+    ]);
     try {
       const ref = await deps.chat.post(channel, message);
       if (ownRun && channel === riders[0]!.channel) await deps.runs.setMessage(runId, ref);

@@ -111,8 +111,17 @@ export interface Config {
     maintenanceMaxMs: number;
   };
   statusPage: { enabled: boolean; token?: string };
+  /** Report pages at /runs/<id> behind Sign in with Slack; absent unless all three variables are set. */
+  signIn?: SignInConfig;
   audit: AuditConfig;
   http: HttpConfig;
+}
+
+export interface SignInConfig {
+  /** OPSBOT_PUBLIC_URL without a trailing slash: where people's browsers reach this bot. */
+  publicUrl: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** The inbound HTTP server's limits: a request not fully received within requestTimeoutMs is cut off. */
@@ -191,6 +200,7 @@ export function describeConfig(config: Config): unknown {
     github: { ...config.github, token: secret(config.github.token) },
     smtp: { ...config.smtp, password: secret(config.smtp.password) },
     statusPage: { ...config.statusPage, token: secret(config.statusPage.token) },
+    signIn: config.signIn && { ...config.signIn, clientSecret: MASK },
     api: { ...config.api, tokens: config.api.tokens.map((t) => ({ name: t.name, token: MASK })) },
     githubApp: {
       appId: config.githubApp.appId,

@@ -27,5 +27,10 @@ export function uselessnessWarnings(config: Config): string[] {
     warnings.push(
       'No AUDIT_KEY is set, so the audit chain is not keyed: whoever can write to the database can rewrite it and recompute its hashes unnoticed. Example: AUDIT_KEY=$(openssl rand -hex 32)',
     );
+  const publicUrl = config.signIn?.publicUrl;
+  if (publicUrl?.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(publicUrl))
+    warnings.push(
+      `OPSBOT_PUBLIC_URL is http://, so the sign-in cookie of the report pages travels unencrypted and anyone on the path can read it. Serve opsbot over TLS. Example: OPSBOT_PUBLIC_URL=https://opsbot.example.com`,
+    );
   return warnings;
 }

@@ -20,6 +20,7 @@ import {
 } from './config-model.js';
 import { createReader, type Env } from './config-read.js';
 import { readRetention } from './config-retention.js';
+import { readSignIn } from './config-sign-in.js';
 import { readStorage } from './config-storage.js';
 import { readTransport } from './config-transport.js';
 import { readUptime } from './config-uptime.js';
@@ -158,6 +159,7 @@ export function loadConfig(env: Env, { requireSlack = true } = {}): Config {
     retention: readRetention(env, names, problems),
     audit: readAudit(env, problems),
     ...readUptime(env, reader),
+    ...readSignIn(env, reader, problems),
     http: transport.http,
     ...readIntegrations(env, reader, problems, environments),
   };

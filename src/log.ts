@@ -8,6 +8,8 @@ const SECRET_KEYS = [
   'botToken',
   'appToken',
   'signingSecret',
+  'clientSecret',
+  'client_secret',
   'password',
   'secret',
   'authorization',

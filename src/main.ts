@@ -10,6 +10,7 @@ import type { Deps, Job } from './deps.js';
 import { approvalApiRoutes } from './http/api-approvals.js';
 import { githubEventRoutes } from './http/api-github.js';
 import { healthRoutes } from './http/routes.js';
+import { runPageRoutes } from './http/run-page.js';
 import { createHttpServer } from './http/server.js';
 import { statusPageRoute } from './http/status-page.js';
 import { deliverOutbox } from './publish/alert-delivery.js';
@@ -56,9 +57,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
     isStopping: () => stopping,
   });
   const status = statusPageRoute(deps);
+  // The bot's workspace, from auth.test: `identity` is built below, before any request can arrive.
+  const runPages = runPageRoutes(deps, async () => (await identity.identify()).teamId);
   const [api, github] = [approvalApiRoutes(deps), githubEventRoutes(deps)];
   const routes = async (req: IncomingMessage, res: ServerResponse) =>
-    (await health(req, res)) || (await status(req, res)) || (await api(req, res)) || github(req, res);
+    (await health(req, res)) ||
+    (await status(req, res)) ||
+    (await runPages(req, res)) ||
+    (await api(req, res)) ||
+    github(req, res);
   const socketMode = Boolean(config.slack.appToken);
   const socketReceiver = socketMode
     ? new SocketModeReceiver({

@@ -51,6 +51,7 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     config.githubApp.webhookSecret,
     config.remote.token,
     config.audit.key,
+    config.signIn?.clientSecret,
     ...config.api.tokens.map((t) => t.token),
   ];
   const log =

@@ -7,6 +7,7 @@ import { maskSecrets } from '../redact.js';
 import { decisionLine, reviewMessage } from '../render/blocks/access.js';
 import { githubMarkdown, mrkdwnInline } from '../render/escape.js';
 import { publishAfterCommit } from './after-commit.js';
+import { runPageUrl } from './run-links.js';
 
 type PublishDeps = Pick<Deps, 'config' | 'github' | 'chat' | 'log'>;
 
@@ -15,7 +16,7 @@ export async function publishDecision(deps: PublishDeps, review: AccessReview): 
   const issueProblem = await carryToIssue(deps, review);
   if (!review.slackChannel || !review.slackTs) return;
   const ref = { channel: review.slackChannel, ts: review.slackTs };
-  await deps.chat.update(ref, reviewMessage(review));
+  await deps.chat.update(ref, reviewMessage(review, review.runId ? runPageUrl(deps.config, review.runId) : undefined));
   const issue = review.issueUrl
     ? review.decision === 'approved'
       ? ` GitHub issue <${review.issueUrl}|#${review.issueNumber}> closed.`

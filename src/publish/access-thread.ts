@@ -15,6 +15,7 @@ import { countLines } from '../render/text/access-counts.js';
 import type { MessageRef } from '../slack/chat.js';
 import type { Actor, RunTrigger } from '../store/runs.js';
 import { publishAfterCommit } from './after-commit.js';
+import { runPageUrl } from './run-links.js';
 
 export const ISSUE_LABEL = 'access-review';
 const ISSUE_LINES = 200;
@@ -101,7 +102,10 @@ export async function publishReview(
   let ref: MessageRef | undefined;
   const where = `review \`${review.id}\` is stored (\`opsbot access-review latest\`, \`evidence\`)`;
   const undelivered = await publishAfterCommit(deps, { what: 'The review or its files', channel, where }, async () => {
-    const posted = await deps.chat.post(channel, reviewMessage(review));
+    const posted = await deps.chat.post(
+      channel,
+      reviewMessage(review, review.runId ? runPageUrl(deps.config, review.runId) : undefined),
+    );
     ref = posted;
     await setReviewMessage(deps.db, review.id, posted);
     await deps.runs.setMessage(run.runId, posted);

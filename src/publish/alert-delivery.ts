@@ -21,6 +21,7 @@ import { alertEscalatedText, alertLapsedText } from '../render/blocks/alert-acti
 import { alertEmail } from '../render/text/alert-email.js';
 import { slackErrorCode } from '../slack/chat.js';
 import { deliverDm } from './alert-dm.js';
+import { runPageUrl } from './run-links.js';
 
 export type DeliveryDeps = Pick<Deps, 'db' | 'chat' | 'mail' | 'config' | 'log' | 'now' | 'runs'>;
 export interface DeliveryReport {
@@ -108,7 +109,8 @@ function replyText(alert: AlertRow, type: ReplyType, now: Date, mention = 'On-ca
 }
 
 async function syncMessage(deps: DeliveryDeps, alert: AlertRow, retried: boolean): Promise<void> {
-  const message = alertMessage(alert, deps.config.alerts.links);
+  const runId = alert.details.runId;
+  const message = alertMessage(alert, deps.config.alerts.links, runId ? runPageUrl(deps.config, runId) : undefined);
   if (alert.slack_channel && alert.slack_ts) {
     await deps.chat.update({ channel: alert.slack_channel, ts: alert.slack_ts }, message);
     return;

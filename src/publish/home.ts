@@ -4,14 +4,18 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { type HomeSummary, homeSummary, type NextRun } from '../home/summary.js';
 import { type HomeLinks, homeLinkKey, homeMessages, homeView } from '../render/blocks/home.js';
-import { permalinkOf } from './run-links.js';
+import { permalinkOf, runPageUrl } from './run-links.js';
 
 export type HomeDeps = Pick<Deps, 'db' | 'roles' | 'config' | 'now' | 'chat' | 'log' | 'operations'>;
 export type NextRuns = () => NextRun[];
 
 /** Permalinks of the messages the summary links to (alerts, drill reports); one that Slack won't give stays unlinked. */
-export async function homeLinks(deps: Pick<HomeDeps, 'chat'>, summary: HomeSummary): Promise<HomeLinks> {
+export async function homeLinks(deps: Pick<HomeDeps, 'chat' | 'config'>, summary: HomeSummary): Promise<HomeLinks> {
   const links: HomeLinks = {};
+  for (const { drill } of summary.environments) {
+    const page = drill && runPageUrl(deps.config, drill.runId);
+    if (page) links[`run:${drill?.runId}`] = page;
+  }
   for (const message of homeMessages(summary)) {
     const url = await permalinkOf(deps, message);
     if (url) links[homeLinkKey(message)] = url;

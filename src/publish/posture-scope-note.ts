@@ -3,6 +3,7 @@
 import type { Deps } from '../deps.js';
 import type { PostureReport } from '../posture/check.js';
 import { postureScopeMessage } from '../render/blocks/posture.js';
+import { runPageUrl } from './run-links.js';
 
 /** True when the note was posted; false when the previous check already said the same. */
 export async function reportScopeProblemOnce(
@@ -18,6 +19,6 @@ export async function reportScopeProblemOnce(
   if (last?.verdict === 'unknown' && last.scopeProblem === report.scopeProblem) return false;
   deps.log.warn({ org: report.org, problem: report.scopeProblem }, 'github posture: token cannot see 2FA settings');
   const channel = deps.config.slack.alertChannel;
-  if (channel) await deps.chat.post(channel, postureScopeMessage(report, runId));
+  if (channel) await deps.chat.post(channel, postureScopeMessage(report, runId, runPageUrl(deps.config, runId)));
   return true;
 }

@@ -6,6 +6,7 @@ import { retentionFileBase, retentionReportText } from '../render/text/retention
 import type { RetentionReport } from '../retention/report.js';
 import { setReportMessage } from '../retention/store.js';
 import type { MessageRef } from '../slack/chat.js';
+import { runPageUrl } from './run-links.js';
 
 export function retentionFiles(report: RetentionReport) {
   const base = retentionFileBase(report);
@@ -30,7 +31,10 @@ export async function publishRetentionReport(
     );
     return undefined;
   }
-  const ref = await deps.chat.post(channel, retentionReportMessage(report, runId));
+  const ref = await deps.chat.post(
+    channel,
+    retentionReportMessage(report, runId, runId ? runPageUrl(deps.config, runId) : undefined),
+  );
   await setReportMessage(deps.db, report.id, ref);
   await deps.chat.upload(
     channel,

@@ -1,5 +1,7 @@
-// Run ids -> the permalink of the message that holds each run's report (its thread holds the evidence): what a run id
-// in a message links to. Runs with no stored message, or whose permalink Slack won't give, stay unlinked.
+// Run ids -> where each run's report is read: its /runs/<id> page when report pages are configured (OPSBOT_PUBLIC_URL),
+// else the permalink of the message that holds it (its thread holds the evidence). What a run id in a message links
+// to; runs with neither a page nor a stored message (or whose permalink Slack won't give) stay unlinked.
+import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import type { MessageRef } from '../slack/chat.js';
 
@@ -17,9 +19,18 @@ export async function permalinkOf(deps: Pick<Deps, 'chat'>, ref: MessageRef): Pr
   return cache.get(key);
 }
 
-/** runId -> permalink of its report's message, for the runs that have one. */
-export async function runLinks(deps: Pick<Deps, 'chat' | 'db'>, runIds: string[]): Promise<Record<string, string>> {
+/** The run's report page, when report pages are configured; the message builders take it as the run id's link. */
+export function runPageUrl(config: Pick<Config, 'signIn'>, runId: string): string | undefined {
+  return config.signIn ? `${config.signIn.publicUrl}/runs/${encodeURIComponent(runId)}` : undefined;
+}
+
+/** runId -> its report page, or the permalink of its report's message, for the runs that have one. */
+export async function runLinks(
+  deps: Pick<Deps, 'chat' | 'db' | 'config'>,
+  runIds: string[],
+): Promise<Record<string, string>> {
   if (runIds.length === 0) return {};
+  if (deps.config.signIn) return Object.fromEntries(runIds.map((id) => [id, runPageUrl(deps.config, id) as string]));
   const rows = await deps.db.query<{ id: string; slack_channel: string; slack_ts: string }>(
     `select id, slack_channel, slack_ts from runs
       where id = any($1::text[]) and slack_channel is not null and slack_ts is not null`,

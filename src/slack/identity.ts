@@ -7,6 +7,8 @@ import { slackErrorCode } from './chat.js';
 export interface BotIdentity {
   botId?: string;
   botUserId?: string;
+  /** The bot's workspace: only its members may sign in to the report pages. */
+  teamId?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function botIdentity(
     known ??= client.auth.test().then(
       (result) => {
         log.info({ botUser: result.user_id, team: result.team }, 'slack token accepted');
-        return { botId: result.bot_id, botUserId: result.user_id };
+        return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id };
       },
       (error) => {
         known = undefined;

@@ -69,7 +69,7 @@ describeWithPostgres('two replicas', () => {
         "select id, status from runs where kind = 'smoke'",
       );
       expect(runs).toEqual([{ id: expect.any(String), status: 'passed' }]);
-      expect(textOf(two.args.blocks)).toContain(`run ${runs[0]!.id}`);
+      expect(textOf(two.args.blocks)).toContain(`run \`${runs[0]!.id}\``);
       const events = () =>
         database.query<{ actor: string; joined: boolean }>(
           "select actor, (params->>'joined')::boolean as joined from audit_events where action = 'smoke.run' order by seq",

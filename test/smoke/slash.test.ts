@@ -91,12 +91,12 @@ describe('/smoke', () => {
     expect(text).toContain('`/healthz` 200');
     expect(text).toContain('`/readyz` 200');
     expect(text).toContain(`${app.url}/staging`);
-    expect(text).toMatch(/run r_[a-z0-9]+/);
+    expect(text).toMatch(/Evidence: run `r_[a-z0-9]+` · the checks above/);
   });
 
   it('stores the report with both response bodies on the run and audits it', async () => {
     const { post } = await smoke('', 'U_STORED');
-    const runId = /run (r_[a-z0-9]+)/.exec(textOf(post.args.blocks))![1]!;
+    const runId = /run `(r_[a-z0-9]+)`/.exec(textOf(post.args.blocks))![1]!;
     expect(await smokeEvents('U_STORED')).toEqual([
       { action: 'smoke.run', outcome: 'passed', params: expect.objectContaining({ env: 'staging', runId }) },
     ]);

@@ -1,6 +1,6 @@
 // A fake Slack Web API on 127.0.0.1: records every call, answers like Slack, and refuses blocks that break Slack's
 // limits with invalid_blocks. Also serves response_url and the file upload URLs.
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -107,6 +107,16 @@ export class FakeSlack {
   private server: Server | undefined;
   private tsCounter = 0;
   url = '';
+  /**
+   * Sign in with Slack: the app's credentials the fake accepts, and who signs in at /openid/connect/authorize (the
+   * person at the browser; set by the test). Unset clientId: every authorize and token call is refused.
+   */
+  signIn: { clientId?: string; clientSecret?: string; user?: string; team?: string; aud?: string } = {};
+  /** Codes handed out at authorize: code -> what they were issued for; each is good for one exchange. */
+  private readonly codes = new Map<
+    string,
+    { clientId: string; redirectUri: string; nonce?: string; user: string; team: string }
+  >();
   /** Set by the Socket Mode fake: what apps.connections.open answers. */
   socketUrl: string | undefined;
 
@@ -214,6 +224,7 @@ export class FakeSlack {
       this.record('response_url', { ...JSON.parse(raw.toString() || '{}'), url: path });
       return { status: 200, body: { ok: true } };
     }
+    if (path === '/openid/connect/authorize') return this.authorize(new URL(req.url ?? '', 'http://fake'));
     if (path.startsWith('/upload/')) {
       const id = path.slice('/upload/'.length);
       const form = await new Response(raw, { headers: { 'content-type': contentType } })
@@ -265,6 +276,67 @@ export class FakeSlack {
     return { status: 200, body };
   }
 
+  /** Slack's authorize page, with the consent already given: back to redirect_uri with a code and the state. */
+  private authorize(url: URL): { status: number; body: unknown; headers?: Record<string, string> } {
+    const q = Object.fromEntries(url.searchParams);
+    this.record('openid/connect/authorize', q);
+    const { clientId, user, team = 'T_TEST' } = this.signIn;
+    if (!clientId || q.client_id !== clientId) return { status: 400, body: { ok: false, error: 'invalid_client_id' } };
+    if (
+      q.response_type !== 'code' ||
+      !String(q.scope ?? '')
+        .split(' ')
+        .includes('openid')
+    )
+      return { status: 400, body: { ok: false, error: 'invalid_scope' } };
+    if (!/^https?:\/\//.test(String(q.redirect_uri)))
+      return { status: 400, body: { ok: false, error: 'bad_redirect_uri' } };
+    const back = new URL(String(q.redirect_uri));
+    if (!user) back.searchParams.set('error', 'access_denied');
+    else {
+      const code = `code-${randomUUID()}`;
+      this.codes.set(code, { clientId, redirectUri: String(q.redirect_uri), nonce: q.nonce, user, team });
+      back.searchParams.set('code', code);
+    }
+    if (q.state) back.searchParams.set('state', q.state);
+    return { status: 302, body: {}, headers: { location: back.toString() } };
+  }
+
+  /** openid.connect.token: the code (once) for an id_token, an HS256 JWT signed with the client secret. */
+  private connectToken(args: Record<string, any>): Record<string, unknown> {
+    const { clientId, clientSecret, aud } = this.signIn;
+    if (!clientId || args.client_id !== clientId) return { ok: false, error: 'invalid_client_id' };
+    if (args.client_secret !== clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const issued = this.codes.get(String(args.code));
+    this.codes.delete(String(args.code));
+    if (!issued || issued.clientId !== args.client_id) return { ok: false, error: 'invalid_code' };
+    if (args.redirect_uri !== issued.redirectUri) return { ok: false, error: 'bad_redirect_uri' };
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: 'https://slack.com',
+      sub: issued.user,
+      aud: aud ?? clientId,
+      exp: now + 3600,
+      iat: now,
+      auth_time: now,
+      ...(issued.nonce ? { nonce: issued.nonce } : {}),
+      'https://slack.com/user_id': issued.user,
+      'https://slack.com/team_id': issued.team,
+      name: `Name of ${issued.user}`,
+    };
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+    const signature = createHmac('sha256', clientSecret ?? '')
+      .update(unsigned)
+      .digest('base64url');
+    return {
+      ok: true,
+      access_token: `xoxp-openid-${randomUUID()}`,
+      token_type: 'Bearer',
+      id_token: `${unsigned}.${signature}`,
+    };
+  }
+
   private posted(args: Record<string, any>, ts: string): Record<string, unknown> {
     const { channel, text, blocks, thread_ts, metadata } = args;
     this.messages.push({ channel, ts, text, blocks, thread_ts, metadata });
@@ -292,6 +364,8 @@ export class FakeSlack {
     switch (method) {
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'openid.connect.token':
+        return this.connectToken(args);
       case 'auth.test':
         return { ok: true, user_id: 'U_OPSBOT', bot_id: 'B_OPSBOT', team_id: 'T_TEST', user: 'opsbot', team: 'Test' };
       case 'chat.postMessage':

@@ -20,6 +20,7 @@ import {
   slackMention,
   utcTime,
 } from './kit.js';
+import { evidenceLine } from './run-ref.js';
 
 export const accessIds = {
   approve: 'access-review.approve',
@@ -66,7 +67,8 @@ export function comparedEarlierLines(diff: AccessDiff): string[] {
   );
 }
 
-export function reviewMessage(review: AccessReview): SlackMessage {
+/** runUrl: the report page of the review's run, when report pages are configured. */
+export function reviewMessage(review: AccessReview, runUrl?: string): SlackMessage {
   const { diff } = review;
   const title = `🔐 ${reviewTitle(review)}`;
   const changeLines =
@@ -98,7 +100,10 @@ export function reviewMessage(review: AccessReview): SlackMessage {
         ? `*Anomalies* (${review.anomalies.length})\n${anomalyLines(review).join('\n')}`
         : '✅ *No anomalies*',
     ),
-    context(links.join(' · ')),
+    context(
+      links.join(' · '),
+      ...(review.runId ? [evidenceLine({ id: review.runId, url: runUrl }, 'the snapshot CSV in this thread')] : []),
+    ),
     decided
       ? section(decided)
       : actions(

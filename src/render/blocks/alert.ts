@@ -19,6 +19,7 @@ import {
   slackMention,
   slackTime,
 } from './kit.js';
+import { evidenceLine } from './run-ref.js';
 
 export const alertIds = {
   acknowledge: 'alert.acknowledge',
@@ -108,7 +109,8 @@ function alertActions(alert: AlertRow): KnownBlock {
   };
 }
 
-export function alertMessage(alert: AlertRow, links: readonly AlertLink[]): SlackMessage {
+/** runUrl: the report page of the alert's latest run (details.runId), when report pages are configured. */
+export function alertMessage(alert: AlertRow, links: readonly AlertLink[], runUrl?: string): SlackMessage {
   const { details } = alert;
   const title = alertHeadline(alert);
   const blocks: KnownBlock[] = [header(title)];
@@ -118,7 +120,12 @@ export function alertMessage(alert: AlertRow, links: readonly AlertLink[]): Slac
     blocks.push(section(`💡 *Quick tips*\n${details.tips.map((tip) => `• ${tip}`).join('\n')}`));
   }
   const linkText = links.map((link) => `<${link.url}|${mrkdwnInline(link.name).replace(/\|/g, '¦')}>`).join(' · ');
-  blocks.push(context(alertStateLine(alert), ...(details.runId ? [`run ${mrkdwn(details.runId)}`] : [])));
+  blocks.push(
+    context(
+      alertStateLine(alert),
+      ...(details.runId ? [evidenceLine({ id: details.runId, url: runUrl }, 'reminders in this thread')] : []),
+    ),
+  );
   if (linkText) blocks.push(context(linkText));
   if (alert.status !== 'resolved') blocks.push(alertActions(alert));
   return { text: fitText(`${title} — ${alertStateLine(alert).replace(/\*/g, '')}`), blocks: fitMessage(blocks) };

@@ -21,6 +21,7 @@ import {
   slackMention,
   slackTime,
 } from './kit.js';
+import { evidenceLine, runIdLink } from './run-ref.js';
 
 const SHOWN_EQUAL_TABLES = 30;
 const ICON: Record<Phase['status'], string> = { pending: '▫️', running: '🔄', done: '✅', failed: '❌', skipped: '⏭️' };
@@ -31,21 +32,22 @@ function phaseLine(phase: Phase): string {
   return `${ICON[phase.status]} *${PHASE_TITLES[phase.name]}*${detail}${time}`;
 }
 
-function facts(report: ProgressView): string {
+function facts(report: ProgressView, runUrl: string | undefined): string {
   return [
     `source ${mrkdwn(report.source)}`,
-    `run ${mrkdwn(report.runId)}`,
+    `run ${runIdLink(report.runId, runUrl)}`,
     `started ${slackTime(new Date(report.startedAt))}`,
   ].join(' · ');
 }
 
 export type ProgressView = Pick<DrillReport, 'env' | 'phases' | 'source' | 'runId' | 'startedAt'>;
 
-export function drillProgressMessage(report: ProgressView): SlackMessage {
+/** runUrl: where the run's report is read (its /runs/<id> page), when known. */
+export function drillProgressMessage(report: ProgressView, runUrl?: string): SlackMessage {
   const title = `🔄 Restore drill of ${report.env}: running`;
   return {
     text: title,
-    blocks: fitMessage([header(title), ...sections(report.phases.map(phaseLine), 10), context(facts(report))]),
+    blocks: fitMessage([header(title), ...sections(report.phases.map(phaseLine), 10), context(facts(report, runUrl))]),
   };
 }
 
@@ -53,7 +55,8 @@ export function drillTitle(report: DrillReport): string {
   return `${report.verdict === 'PASS' ? '✅' : '🚨'} Restore drill of ${report.env}: ${report.verdict}`;
 }
 
-export function drillResultMessage(report: DrillReport): SlackMessage {
+/** runUrl: where the run's report is read (its /runs/<id> page), when known. */
+export function drillResultMessage(report: DrillReport, runUrl?: string): SlackMessage {
   const title = drillTitle(report);
   const t = report.timings;
   const summary = [
@@ -86,7 +89,10 @@ export function drillResultMessage(report: DrillReport): SlackMessage {
       section(summary),
       ...sections(report.phases.map(phaseLine), 6),
       ...sections(tableLines, 4),
-      context(`${facts(report)} · the full report is in the thread`),
+      context(
+        [`source ${mrkdwn(report.source)}`, `started ${slackTime(new Date(report.startedAt))}`].join(' · '),
+        evidenceLine({ id: report.runId, url: runUrl }, 'the full report and its files in this thread'),
+      ),
     ]),
   };
 }
@@ -104,12 +110,6 @@ export function drillHistoryText(runs: DrillRun[], links: Record<string, string>
     return `${icon} ${slackDateTime(run.startedAt)} · *${run.env}* ${outcome} · ${by} · ${runIdLink(run.runId, links[run.runId])}${recovery}${why}`;
   });
   return cut([`*Last ${runs.length} restore drill${runs.length === 1 ? '' : 's'}*`, ...lines].join('\n'), 3900);
-}
-
-/** A run id in code font, linked to its report when a permalink (Slack's own https URL) is known. */
-export function runIdLink(runId: string, url: string | undefined): string {
-  const id = mrkdwnCode(runId);
-  return url && /^https:\/\/[^\s|<>]+$/.test(url) ? `<${url}|${id}>` : id;
 }
 
 export function drillUsage(names: string[], problem?: string): string {

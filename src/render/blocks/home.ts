@@ -3,6 +3,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import { formatAge } from '../../format.js';
 import type { HomeSummary } from '../../home/summary.js';
 import { mrkdwnCode, mrkdwnInline } from '../escape.js';
+import { alertIds } from './alert.js';
 import { runnableCommands } from './help.js';
 import {
   actions,
@@ -17,6 +18,7 @@ import {
   slackDateTime,
   slackMention,
 } from './kit.js';
+import { runIdLink } from './run-ref.js';
 
 /** The messages a summary links to, for the publisher to resolve. */
 export function homeMessages(s: HomeSummary): { channel: string; ts: string }[] {
@@ -29,7 +31,10 @@ export { linkKey as homeLinkKey };
 export const homeIds = { seed: 'home.seed' } as const;
 const HOME_BLOCKS = 100;
 
-/** Permalinks by `channel:ts`, resolved by the publisher: a run id or an alert links to the message with its report. */
+/**
+ * Permalinks by `channel:ts`, resolved by the publisher: a run id or an alert links to the message with its report;
+ * with report pages configured, `run:<id>` holds the run's page, which a run id links to instead.
+ */
 export type HomeLinks = Record<string, string>;
 const linkKey = (m: { channel: string; ts: string }) => `${m.channel}:${m.ts}`;
 /** `<url|label>` when url is known (label already escaped for mrkdwn), else the label alone. */
@@ -73,7 +78,7 @@ function summaryGroups(s: HomeSummary, links: HomeLinks): { title: string; lines
   const environments = s.environments.map((e) => {
     const backup = e.backup ? `backup ${mrkdwnInline(e.backup.status)} ${ago(e.backup.at, s.now)}` : 'no backup yet';
     const drill = e.drill
-      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${linked(mrkdwnCode(e.drill.runId), e.drill.message, links)})`
+      ? `drill ${mrkdwnInline(e.drill.outcome)} ${ago(e.drill.at, s.now)} (run ${links[`run:${e.drill.runId}`] ? runIdLink(e.drill.runId, links[`run:${e.drill.runId}`]) : linked(mrkdwnCode(e.drill.runId), e.drill.message, links)})`
       : 'no drill yet';
     return `• ${mrkdwnCode(e.env)}: ${backup} · ${drill}`;
   });
@@ -100,11 +105,24 @@ function summaryGroups(s: HomeSummary, links: HomeLinks): { title: string; lines
   ];
 }
 
+// Each a block of its own (Slack wants action ids unique within a block); ten keep the Home well inside 100 blocks.
+const HOME_ACK_BUTTONS = 10;
+
+/** Acknowledge on each open alert: the alert message's own action, so it goes through the same handler and audit. */
+function acknowledgeButtons(s: HomeSummary): KnownBlock[] {
+  return s.alerts
+    .filter((a) => a.status === 'open')
+    .slice(0, HOME_ACK_BUTTONS)
+    .map((a) => actions(`home.alert.${a.id}`, button(`Acknowledge ${a.key}`, alertIds.acknowledge, a.id, 'primary')));
+}
+
 /** The App Home of one person: what needs them first, then what they may run. */
 export function homeView(s: HomeSummary, links: HomeLinks = {}): HomeView {
   const blocks: KnownBlock[] = [header('opsbot'), context(roleLine(s), `Updated ${slackDateTime(s.now)}`)];
-  for (const group of summaryGroups(s, links))
+  summaryGroups(s, links).forEach((group, i) => {
     blocks.push(divider(), section(`*${group.title}*`), ...sections(group.lines, 4));
+    if (i === 0) blocks.push(...acknowledgeButtons(s));
+  });
   const commands = runnableCommands(s.roles);
   blocks.push(divider(), section('*What you may run*'));
   if (s.roles.includes('operator')) blocks.push(actions('home.commands', button('Seed pilots…', homeIds.seed)));

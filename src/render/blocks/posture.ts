@@ -1,8 +1,9 @@
 // GitHub posture -> the alert's words (title, the members at fault, tips, email) and the one-time scope note.
 import type { AlertObservation } from '../../alerts/observation.js';
 import type { PostureReport } from '../../posture/check.js';
-import { mrkdwn, mrkdwnCode, mrkdwnInline, mrkdwnToPlain } from '../escape.js';
+import { mrkdwnCode, mrkdwnInline, mrkdwnToPlain } from '../escape.js';
 import { context, cut, header, type SlackMessage, section } from './kit.js';
+import { evidenceLine } from './run-ref.js';
 
 /** Members named in the alert; the rest are counted (the alert must stay readable for a large org). */
 export const MEMBERS_SHOWN = 25;
@@ -41,7 +42,8 @@ export function postureAlert(
 }
 
 /** Posted once when the token cannot see 2FA settings: what to fix, not an outage. */
-export function postureScopeMessage(report: PostureReport, runId: string): SlackMessage {
+/** runUrl: where the run's report is read (its /runs/<id> page), when known. */
+export function postureScopeMessage(report: PostureReport, runId: string, runUrl?: string): SlackMessage {
   const title = `⚠️ GitHub posture of ${report.org} cannot be checked`;
   return {
     text: `${title}: ${cut(mrkdwnInline(report.scopeProblem), 500)}`,
@@ -50,7 +52,7 @@ export function postureScopeMessage(report: PostureReport, runId: string): Slack
       section(
         `${cut(mrkdwnInline(report.scopeProblem), 2500)}.\nGive GITHUB_TOKEN an org owner's \`admin:org\` scope; until then the weekly check cannot tell whether 2FA is enforced. This note is posted once.`,
       ),
-      context(`Checked ${report.checkedAt} · run ${mrkdwn(runId)}`),
+      context(`Checked ${report.checkedAt}`, evidenceLine({ id: runId, url: runUrl }, "the weekly check's report")),
     ],
   };
 }

@@ -9,6 +9,7 @@ import type {
 } from '../../retention/report.js';
 import { mrkdwnCode, mrkdwnInline } from '../escape.js';
 import { actions, button, context, fitMessage, fitText, header, type SlackMessage, section, sections } from './kit.js';
+import { evidenceLine } from './run-ref.js';
 
 export const retentionIds = {
   request: 'retention.request',
@@ -30,7 +31,8 @@ function policyLine(p: PolicyCount): string {
   return `*${p.policy}* (${p.days} days, before ${p.cutoff.slice(0, 10)}): ${lines.join('; ')}${allowed}`;
 }
 
-export function retentionReportMessage(report: RetentionReport, runId?: string): SlackMessage {
+/** runUrl: where the run's report is read (its /runs/<id> page), when known. */
+export function retentionReportMessage(report: RetentionReport, runId?: string, runUrl?: string): SlackMessage {
   const past = report.policies.reduce((sum, p) => sum + totalRows(p), 0);
   const title = `🗄️ Data retention report ${report.takenAt.slice(0, 10)}: ${n(past)} past retention`;
   const canDelete = report.policies.some((p) => p.deleteAllowed && !p.error && totalRows(p) > 0);
@@ -40,7 +42,10 @@ export function retentionReportMessage(report: RetentionReport, runId?: string):
       header(title),
       ...sections(report.policies.map(policyLine), 40),
       context(
-        `Dry run: nothing was deleted. Report \`${report.id}\`${runId ? ` · run \`${runId}\`` : ''} · the statements and file lists are in the thread.`,
+        `Dry run: nothing was deleted. Report \`${report.id}\``,
+        runId
+          ? evidenceLine({ id: runId, url: runUrl }, 'the statements and file lists in this thread')
+          : 'The statements and file lists are in the thread.',
       ),
       ...(canDelete
         ? [actions('retention.report', button('Request deletion', retentionIds.request, report.id, 'danger'))]

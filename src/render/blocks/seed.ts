@@ -14,6 +14,7 @@ import {
   slackMention,
   slackTime,
 } from './kit.js';
+import { evidenceLine } from './run-ref.js';
 
 export const seedIds = { confirmModal: 'seed.confirm' } as const;
 
@@ -140,7 +141,8 @@ export function seedProgressMessage(p: SeedProgress): SlackMessage {
   };
 }
 
-export function seedResultMessage(report: SeedReport, runId: string, user: string): SlackMessage {
+/** runUrl: where the run's report is read (its /runs/<id> page), when known. */
+export function seedResultMessage(report: SeedReport, runId: string, user: string, runUrl?: string): SlackMessage {
   const env = report.env ?? 'target';
   const failed = report.verdict === 'failed';
   const title = failed
@@ -176,7 +178,8 @@ export function seedResultMessage(report: SeedReport, runId: string, user: strin
   );
   blocks.push(
     context(
-      `Target ${mrkdwnCode(report.target)} · requested by ${slackMention(user)} · run ${mrkdwnCode(runId)} · seed log in the thread`,
+      `Target ${mrkdwnCode(report.target)} · requested by ${slackMention(user)}`,
+      evidenceLine({ id: runId, url: runUrl }, 'seed log in this thread'),
     ),
   );
   return { text: title, blocks: fitMessage(blocks) };

@@ -5,27 +5,35 @@ import { mrkdwn, mrkdwnInline } from '../escape.js';
 import { checkLines, formatLatency } from '../text/smoke.js';
 import { usageText } from './help.js';
 import { context, cut, fitMessage, header, type SlackMessage, sections, slackMention, slackTime } from './kit.js';
+import { evidenceLine, type RunRef } from './run-ref.js';
 
 export function smokeTitle(report: SmokeReport): string {
   return `${report.verdict === 'passed' ? '✅' : '🚨'} Smoke ${report.env}: ${report.verdict}`;
 }
 
-/** askedBy: the users who ran `/smoke` for this run (a second request joins the first). */
-export function smokeResultMessage(report: SmokeReport, runId: string, askedBy: readonly string[] = []): SlackMessage {
+/** run: its id, or its id and report page; askedBy: the users who ran `/smoke` for this run (a second request joins). */
+export function smokeResultMessage(
+  report: SmokeReport,
+  run: RunRef | string,
+  askedBy: readonly string[] = [],
+): SlackMessage {
   const title = smokeTitle(report);
   const failing = report.checks.filter((check) => !check.ok).map((check) => mrkdwnInline(check.path));
   const facts = [
     mrkdwn(report.baseUrl),
     slackTime(new Date(report.finishedAt)),
     `took ${formatLatency(report.durationMs)}`,
-    `run ${mrkdwn(runId)}`,
     ...(askedBy.length ? [`asked by ${askedBy.map(slackMention).join(', ')}`] : []),
   ];
   // `text` is what notifications and screen readers show, so it names what failed
   const text = failing.length ? cut(`${title} (${failing.join(', ')})`, 500) : title;
   return {
     text,
-    blocks: fitMessage([header(title), ...sections(checkLines(report.checks), 40), context(facts.join(' · '))]),
+    blocks: fitMessage([
+      header(title),
+      ...sections(checkLines(report.checks), 40),
+      context(facts.join(' · '), evidenceLine(run, 'the checks above')),
+    ]),
   };
 }
 
