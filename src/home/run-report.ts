@@ -103,7 +103,7 @@ export async function loadRunReport(db: Db, id: string): Promise<RunReportPage |
     outcome: string;
     hash: string;
   }>(
-    `select seq, at, actor, action, outcome, hash from audit_events where params->>'runId' = $1 order by seq limit $2`,
+    `select seq, at, actor, action, outcome, hash from audit_events where params ? 'runId' and params->>'runId' = $1 order by seq limit $2`,
     [id, MAX_AUDIT_ROWS],
   );
   return {
