@@ -5,7 +5,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { buildCli } from './cli-build.js';
 
+// vitest calls it for the root config and again for each project that extends it (vitest.config.ts): the first call
+// does the work, the others leave it to it.
+const DONE = Symbol.for('opsbot.global-setup');
+
 export default async function setup() {
+  const state = globalThis as { [DONE]?: true };
+  if (state[DONE]) return () => {};
+  state[DONE] = true;
   const run = randomBytes(3).toString('hex');
   // Workers inherit it: infra.ts puts it into every database name.
   process.env.OPSBOT_TEST_RUN = run;
