@@ -1,6 +1,6 @@
 // Email through nodemailer: the second channel for alerts, and the seed's test email. The server's certificate is
 // verified unless SMTP_TLS_INSECURE=true, and credentials never cross the wire before TLS.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 
 export interface Mail {
@@ -43,7 +43,8 @@ export function createMailer(smtp: Config['smtp']): Mailer {
   }
   const host = smtp.host;
   const implicitTls = smtp.port === 465;
-  const transport = nodemailer.createTransport({
+  // nodemailer is loaded at the first mail, not at every start.
+  const options = {
     host,
     port: smtp.port,
     secure: implicitTls,
@@ -54,7 +55,10 @@ export function createMailer(smtp: Config['smtp']): Mailer {
     tls: { rejectUnauthorized: !smtp.tlsInsecure },
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-  });
+  };
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options)));
   return {
     configured: true,
     alertTo: smtp.alertEmail,
@@ -62,7 +66,7 @@ export function createMailer(smtp: Config['smtp']): Mailer {
       const to = mail.to ?? smtp.alertEmail;
       if (!to) throw new Error('no recipient: set ALERT_EMAIL');
       try {
-        await transport.sendMail({
+        await (await open()).sendMail({
           from: smtp.from,
           to,
           subject: mail.subject,
@@ -73,6 +77,6 @@ export function createMailer(smtp: Config['smtp']): Mailer {
         throw explained(error, host);
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }

@@ -142,13 +142,16 @@ describeWithPostgres('backups in S3-compatible object storage', () => {
   });
 
   it('names the bucket when it does not exist, and the credentials when the server refuses them (s3rver checks only the key id)', async () => {
-    const missing = await runOpsbot(['backup', 'staging', '--json'], env({ BACKUP_STORAGE: 's3://no-such-bucket/x' }));
+    // Two independent processes, started together.
+    const [missing, refused] = await Promise.all([
+      runOpsbot(['backup', 'staging', '--json'], env({ BACKUP_STORAGE: 's3://no-such-bucket/x' })),
+      runOpsbot(
+        ['backup', 'staging', '--json'],
+        env({ AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN', AWS_SECRET_ACCESS_KEY: 'wrong-secret-value' }),
+      ),
+    ]);
     expect(JSON.parse(missing.stdout).reasons.join(' ')).toContain(
       `The bucket no-such-bucket does not exist on ${s3.endpoint}: create it, or fix BACKUP_STORAGE.`,
-    );
-    const refused = await runOpsbot(
-      ['backup', 'staging', '--json'],
-      env({ AWS_ACCESS_KEY_ID: 'AKIAUNKNOWN', AWS_SECRET_ACCESS_KEY: 'wrong-secret-value' }),
     );
     const said = JSON.parse(refused.stdout).reasons.join(' ');
     expect(said).toContain(`${s3.endpoint} refused opsbot`);
@@ -209,19 +212,21 @@ describeWithPostgres('BACKUP_STORAGE and S3_* configuration', () => {
   });
 
   it('names each bad S3_* setting at once, and S3_OBJECT_LOCK_DAYS without object storage', async () => {
-    const bad = await backupWith({ S3_ENDPOINT: 'minio:9000', S3_FORCE_PATH_STYLE: 'maybe', S3_OBJECT_LOCK_DAYS: '0' });
+    const [bad, local, noRegion] = await Promise.all([
+      backupWith({ S3_ENDPOINT: 'minio:9000', S3_FORCE_PATH_STYLE: 'maybe', S3_OBJECT_LOCK_DAYS: '0' }),
+      backupWith({ BACKUP_STORAGE: undefined, S3_OBJECT_LOCK_DAYS: '30' }),
+      backupWith({ S3_ENDPOINT: undefined, AWS_REGION: undefined }),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       'S3_ENDPOINT: `minio:9000` is not an http(s) URL. Example: S3_ENDPOINT=http://minio:9000',
     );
     expect(bad.stderr).toContain('S3_FORCE_PATH_STYLE: `maybe` must be true or false.');
     expect(bad.stderr).toContain('S3_OBJECT_LOCK_DAYS: `0` must be at least 1. Example: S3_OBJECT_LOCK_DAYS=90');
-    const local = await backupWith({ BACKUP_STORAGE: undefined, S3_OBJECT_LOCK_DAYS: '30' });
     expect(local.code).toBe(2);
     expect(local.stderr).toContain(
       'S3_OBJECT_LOCK_DAYS: is set but BACKUP_STORAGE is not, and files in the local folder BACKUP_DIR cannot be locked.',
     );
-    const noRegion = await backupWith({ S3_ENDPOINT: undefined, AWS_REGION: undefined });
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toContain("AWS_REGION: is not set, and S3 needs the bucket's region");
     expect(await s3.keys()).toEqual([]);

@@ -4,6 +4,7 @@ import { afterEach, expect, it, onTestFinished } from 'vitest';
 import type { AlertObservation } from '../../src/alerts/observation.js';
 import { observeAlert } from '../../src/alerts/observe.js';
 import type { Job } from '../../src/deps.js';
+import { JOB_LOCK_MS } from '../../src/scheduler.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { createTestDatabase, describeWithPostgres } from '../support/infra.js';
 import { startFakeSlack } from '../support/slack-fake.js';
@@ -69,12 +70,19 @@ describeWithPostgres('restarts and dead replicas', () => {
     await bot.db.query(
       `insert into runs (id, kind, trigger, owner, params) values ('r-dead', 'job:tick', 'cron', 'p-dead', '{}')`,
     );
-    // Taken between two fires, as the dead replica had it when it was killed.
-    await until('the lock between fires', () => bot.deps.coord.tryLock('job:tick', 15_000, { owner: 'p-dead' }), 5_000);
+    // Taken between two fires, as the dead replica had it when it was killed: with LEFT_MS of its lease to run, as
+    // if it died JOB_LOCK_MS - LEFT_MS after taking it. The worst case, a death right after taking it, waits the
+    // whole lease: what follows the lease must fit in the 20 s that leaves (the same bound as waiting it all out).
+    const LEFT_MS = 5_000; // two fires (every 2 s) fall in it: SCHEDULER_SKIP_ALERT_AFTER=2 alerts
+    await until(
+      'the lock between fires',
+      () => bot.deps.coord.tryLock('job:tick', LEFT_MS, { owner: 'p-dead' }),
+      5_000,
+    );
     const diedAt = Date.now();
     const before = ran.length;
     await until('a fire after the death', async () => ran.length > before, 20_000);
-    expect(Date.now() - diedAt).toBeLessThan(20_000);
+    expect(Date.now() - diedAt - LEFT_MS).toBeLessThan(20_000 - JOB_LOCK_MS);
     await until(
       'the catch-up',
       async () => bot.logText().includes('running a fire missed while a dead replica'),

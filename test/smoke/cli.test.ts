@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeApp, healthyRoutes, startFakeApp } from '../support/fake-app.js';
 import { runOpsbot } from '../support/process.js';
 
-describe('opsbot smoke', () => {
+// Each test is one independent process against the same fake app: they run at once.
+describe('opsbot smoke', { concurrent: true }, () => {
   let app: FakeApp;
   beforeAll(async () => {
     app = await startFakeApp({

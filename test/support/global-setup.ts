@@ -1,13 +1,26 @@
-// Once per `vitest run`: tags the databases this run creates, and at the end fails the run if any of them is left
-// (a test that stops its bot in the wrong order leaks one per run on the shared server).
+// Once per `vitest run`: compiles the command line for the processes tests spawn (cli-build.ts), tags the databases
+// this run creates, and at the end fails the run if any of them is left (a test that stops its bot in the wrong order
+// leaks one per run on the shared server).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { buildCli } from './cli-build.js';
 
-export default function setup() {
+// vitest calls it for the root config and again for each project that extends it (vitest.config.ts): the first call
+// does the work, the others leave it to it.
+const DONE = Symbol.for('opsbot.global-setup');
+
+export default async function setup() {
+  const state = globalThis as { [DONE]?: true };
+  if (state[DONE]) return () => {};
+  state[DONE] = true;
   const run = randomBytes(3).toString('hex');
   // Workers inherit it: infra.ts puts it into every database name.
   process.env.OPSBOT_TEST_RUN = run;
+  // And this one: process.ts spawns the compiled command line with plain node.
+  const cli = await buildCli();
+  process.env.OPSBOT_TEST_CLI = cli.main;
   return async () => {
+    cli.remove();
     const url = process.env.TEST_DATABASE_URL;
     if (!url) return;
     const client = new pg.Client({ connectionString: url });

@@ -1,4 +1,5 @@
-// Runs the real `opsbot` command line as a child process (through tsx, so no build is needed).
+// Runs the real `opsbot` command line as a child process: the copy global-setup.ts compiled for this run (plain node
+// starts ~0.5 s sooner than tsx), or the sources through tsx when there is none.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,7 +24,9 @@ export function spawnOpsbot(args: string[], env: Record<string, string | undefin
   );
   // Without DATA_DIR, backups and audit anchors would land in the repository's ./.opsbot, shared by every test.
   if (!clean.DATA_DIR && !clean.BACKUP_DIR) clean.BACKUP_DIR = mkdtempSync(join(tmpdir(), 'opsbot-backups-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+  const compiled = process.env.OPSBOT_TEST_CLI;
+  const entry = compiled ? [compiled] : ['--import', 'tsx', 'cli/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     // Only what the test gives, plus PATH and HOME: nothing of the developer's own environment leaks in.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...clean },

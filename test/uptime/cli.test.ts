@@ -30,15 +30,17 @@ describeWithPostgres('the uptime and maintenance command line', () => {
   afterAll(() => Promise.all([state?.drop(), slack?.stop()]));
 
   it('refuses a window without a reason, too long, or for an unknown environment, with exit code 2', async () => {
-    for (const [args, said] of [
+    const cases = [
       [['start', 'staging', '--for', '30m'], 'a reason is required'],
       [['start', 'staging', '--for', '3d', '--reason', 'x'], 'at most 1 d'],
       [['start', 'prod', '--for', '30m', '--reason', 'x'], '`prod` is not a configured environment'],
-    ] as const) {
-      const result = await runOpsbot(['maintenance', ...args], env());
+    ] as const;
+    // Independent processes, started together.
+    const results = await Promise.all(cases.map(([args]) => runOpsbot(['maintenance', ...args], env())));
+    results.forEach((result, i) => {
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(said);
-    }
+      expect(result.stderr).toContain(cases[i]![1]);
+    });
     expect(await state.query('select id from maintenance_windows')).toEqual([]);
   });
 
