@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AlertObservation } from '../../src/alerts/observation.js';
 import { observeAlert } from '../../src/alerts/observe.js';
 import { type Bot, startBot } from '../support/bot.js';
-import { type SlackCall, textOf } from '../support/slack-fake.js';
+import { textOf } from '../support/slack-fake.js';
+import { homeTab } from './helpers.js';
 
 const PERSON = 'U_ONCALL';
 const observation: AlertObservation = {
@@ -18,14 +19,7 @@ const observation: AlertObservation = {
 describe('Acknowledge in the App Home', () => {
   let bot: Bot;
   let alertId: string;
-  const homesOf = (user: string): SlackCall[] =>
-    bot.slack.callsOf('views.publish').filter((c) => c.args.user_id === user);
-  const open = async (user: string) => {
-    const before = homesOf(user).length;
-    expect((await bot.event({ type: 'app_home_opened', user, channel: 'D_HOME', tab: 'home' })).status).toBe(200);
-    await vi.waitFor(() => expect(homesOf(user).length).toBeGreaterThan(before), { timeout: 10_000 });
-    return homesOf(user).at(-1)!.args.view;
-  };
+  const { homesOf, open } = homeTab(() => bot);
   /** A click in the Home tab as Slack sends it: no channel, no response_url, the view it was in. */
   const clickInHome = (button: any, user = PERSON) =>
     bot.post(

@@ -5,7 +5,8 @@ import type { AlertObservation } from '../../src/alerts/observation.js';
 import { observeAlert } from '../../src/alerts/observe.js';
 import { startWindow } from '../../src/uptime/maintenance.js';
 import { type Bot, startBot } from '../support/bot.js';
-import { type SlackCall, textOf } from '../support/slack-fake.js';
+import { textOf } from '../support/slack-fake.js';
+import { homeTab } from './helpers.js';
 
 const PEOPLE = { admin: 'U_ADMIN', operator: 'U_OPER', reviewer: 'U_REV', nobody: 'U_NOBODY' } as const;
 const observation = (key: string, failing: boolean): AlertObservation => ({
@@ -19,14 +20,7 @@ const observation = (key: string, failing: boolean): AlertObservation => ({
 describe('App Home', () => {
   let bot: Bot;
   let alertId: string;
-  const homesOf = (user: string): SlackCall[] =>
-    bot.slack.callsOf('views.publish').filter((c) => c.args.user_id === user);
-  const open = async (user: string) => {
-    const before = homesOf(user).length;
-    expect((await bot.event({ type: 'app_home_opened', user, channel: 'D_HOME', tab: 'home' })).status).toBe(200);
-    await vi.waitFor(() => expect(homesOf(user).length).toBeGreaterThan(before), { timeout: 10_000 });
-    return homesOf(user).at(-1)!.args.view;
-  };
+  const { homesOf, open } = homeTab(() => bot);
   const buttons = (view: any): string[] =>
     view.blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements.map((e: any) => e.action_id) : []));
 
