@@ -1,8 +1,8 @@
 // The audit log: append-only, hash-chained audit_events. Each row's hash covers the previous hash and a canonical
 // form of the row, with timestamps in a fixed UTC microsecond format, so the chain survives dump and restore.
-import { AT_FORMAT, type ChainRow, chainHash, GENESIS_HASH, redactParams, storable } from './audit-chain.js';
+import { AT_FORMAT, type ChainRow, chainHash, GENESIS_HASH } from './audit-chain.js';
 import { groupCommit } from './audit-group-commit.js';
-import { auditKeyId, auditMac, isValidMac, KEY_ENABLED_ACTION } from './audit-mac.js';
+import { isValidMac } from './audit-mac.js';
 import { type AuditEvent, chainTime, HEAD_SQL, type Head, insertRows, sealAfter } from './audit-rows.js';
 import type { Db } from './db.js';
 
@@ -68,7 +68,6 @@ export interface AuditOptions {
 
 export function createAudit(db: Db, now: () => Date, options: AuditOptions = {}): Audit {
   const { key } = options;
-  const keyId = key ? auditKeyId(key) : undefined;
   // Appends under the chain's lock, reading the head first: inside a caller's transaction, and when the fast path
   // finds the lock taken.
   const write = (events: AuditEvent[]) => async (tx: Db) => {
