@@ -1,16 +1,11 @@
 // The audit log as JSON lines an auditor can re-check offline: every field the chain hash covers, in the exact form it
 // was hashed (the UTC microsecond timestamp), with the previous hash and the row's own.
 import { AT_FORMAT } from '../store/audit.js';
+import type { ChainRow } from '../store/audit-chain.js';
 import type { Db } from '../store/db.js';
 
-export interface AuditLine {
-  seq: number;
-  at: string;
-  actor: string | null;
-  channel: string | null;
-  action: string;
-  params: unknown;
-  outcome: string;
+/** A chain row as its hash covers it, with the previous hash and its own. */
+export interface AuditLine extends ChainRow {
   prev_hash: string;
   hash: string;
 }
