@@ -92,10 +92,11 @@ export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | 
       );
     const code = url.searchParams.get('code');
     if (!code) return refuse(res, 400, 'Sign-in cancelled', `Slack did not sign you in. ${again}`, [clear]);
-    const result = await exchangeCode({ fetch: deps.fetch, apiUrl: deps.config.slack.apiUrl, signIn }, code, {
-      nonce: started.nonce,
-      team: await teamId(),
-    });
+    const result = await exchangeCode(
+      { fetch: deps.fetch, apiUrl: deps.config.slack.apiUrl, signIn, timeoutMs: deps.config.slack.timeoutMs },
+      code,
+      { nonce: started.nonce, team: await teamId(), now: deps.now() },
+    );
     if (!result.ok) {
       deps.log.warn({ reason: result.reason }, 'sign in with slack refused');
       return refuse(res, 403, 'Sign-in refused', result.reason, [clear]);

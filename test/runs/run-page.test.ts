@@ -149,6 +149,20 @@ describe('run report pages', () => {
     }
   });
 
+  it('says Slack did not answer when its token endpoint fails, sets no session, and signs in once it is back', async () => {
+    bot.slack.outage('openid.connect.token', { mode: '500' });
+    try {
+      const { browser, last } = await signIn(PEOPLE.admin);
+      expect(last.status).toBe(403);
+      expect(await last.text()).toContain('Slack did not answer the sign-in');
+      expect(browser.cookies.has('opsbot_session')).toBe(false);
+    } finally {
+      bot.slack.outage('openid.connect.token', undefined);
+    }
+    const { browser } = await signIn(PEOPLE.admin);
+    expect((await browser.get(`/runs/${runId}`)).status).toBe(200);
+  });
+
   it('refuses an id_token meant for another app', async () => {
     bot.slack.signIn.aud = '9999999999.8888888888';
     try {
