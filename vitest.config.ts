@@ -6,9 +6,11 @@ const ISOLATED = ['test/outage/bounded-state.test.ts'];
 
 export default defineConfig({
   test: {
-    // Each file gets its own databases and Redis prefixes; two workers match the two cores of CI.
+    // Each file gets its own databases, Redis prefixes and servers, so files run side by side. Most of a file's time is
+    // spent waiting (on timeouts it proves, GitHub's pacing, servers it starts), not computing: on 2 cores, 6 workers
+    // finish the suite in about 100 s where 2 took 190 s, at about 60 % CPU.
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 6,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],

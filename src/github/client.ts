@@ -1,4 +1,5 @@
 // Octokit with the throttling and retry plugins; GITHUB_API_URL points it at GitHub Enterprise Server or a fake.
+import { createHash } from 'node:crypto';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -23,10 +24,11 @@ export function createGithubClient(
   options: { retries?: number } = {},
 ): Octokit | undefined {
   if (!config.token) return undefined;
+  const baseUrl = (config.apiUrl ?? 'https://api.github.com').replace(/\/$/, '');
   return new GitHub({
     ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     auth: config.token,
-    ...(config.apiUrl ? { baseUrl: config.apiUrl.replace(/\/$/, '') } : {}),
+    baseUrl,
     userAgent: 'opsbot',
     // Octokit writes failed requests to the console; callers report them in their own words, so they go to debug.
     log: {
@@ -36,6 +38,9 @@ export function createGithubClient(
       error: (message: string) => log.debug({ github: message }, 'github request failed'),
     },
     throttle: {
+      // GitHub limits each account on each host: clients of one token share one queue (writes a second apart,
+      // searches two), and clients of another token or host don't wait behind it. The id is a hash: no token in it.
+      id: createHash('sha256').update(`${baseUrl}\n${config.token}`).digest('hex').slice(0, 16),
       // Primary and secondary limits: wait as GitHub asks, up to twice, then give up and report.
       onRateLimit: (
         retryAfter: number,
