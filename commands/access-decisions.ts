@@ -1,6 +1,6 @@
 // The access review message's Approve / Flag issue buttons and their modals (the reason anomalies are accepted; the
 // action items): decided through the pipeline, shown on the message, in its thread and on the GitHub issue.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { approvalRefusal, type DecisionResult } from '../src/access/decide.js';
 import { getReview } from '../src/access/store.js';
@@ -13,6 +13,7 @@ import { accessIds, alreadyDecidedText } from '../src/render/blocks/access.js';
 import { approveModal, flagModal } from '../src/render/blocks/access-modals.js';
 import { readDecisionModal } from '../src/slack/inputs.js';
 import { ackAuthorized, openModalFirst } from '../src/slack/modal-first.js';
+import type { Surfaces } from '../src/slack/router.js';
 import type { Actor } from '../src/store/runs.js';
 
 const Metadata = z.object({ reviewId: z.string().min(1), channel: z.string().min(1) });
@@ -35,7 +36,7 @@ function refusalText(result: Exclude<DecisionResult, { ok: true }>, reviewId: st
   return 'A note is required for this decision; nothing changed.';
 }
 
-export function registerAccessDecisions(app: App, deps: Deps): void {
+export function registerAccessDecisions(app: Surfaces, deps: Deps): void {
   /**
    * The modal (when the click needs one) opens within Slack's trigger window even when the reviewer group takes longer
    * to look up; the pipeline checks the role again on submit.

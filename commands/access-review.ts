@@ -1,5 +1,4 @@
 // /access-review [run|latest|evidence <YYYY-Qn>|help]; the review message's buttons are in access-decisions.ts.
-import type { App } from '@slack/bolt';
 import { parseQuarter } from '../src/access/evidence.js';
 import { latestReview } from '../src/access/store.js';
 import type { Deps } from '../src/deps.js';
@@ -9,6 +8,7 @@ import { reviewOperation } from '../src/publish/access-thread.js';
 import { latestReviewText } from '../src/render/blocks/access.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { registerAccessDecisions } from './access-decisions.js';
 
 type Parsed = { usage: true; problem?: string } | { sub: 'run' | 'latest' } | { sub: 'evidence'; quarter: string };
@@ -29,7 +29,7 @@ export function parseAccessText(text: string): Parsed {
   return quarter.ok ? { sub: 'evidence', quarter: quarter.quarter } : usage(quarter.reason);
 }
 
-export function registerAccessReview(app: App, deps: Deps): void {
+export function registerAccessReview(app: Surfaces, deps: Deps): void {
   app.command('/access-review', async ({ command, ack, respond }) => {
     const parsed = parseAccessText(command.text);
     if ('usage' in parsed) {

@@ -1,6 +1,6 @@
 // The alert message's Snooze menu and Resolve button (with its note modal), and the DM's "Still on it" button. Each
 // goes through its operation (compare-and-set + audit event); a click that changed nothing is told why.
-import type { App, BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
 import { z } from 'zod';
 import { deliverNow } from '../src/alerts/observe.js';
 import { RESOLVE_NOTE_MAX } from '../src/alerts/resolve.js';
@@ -17,6 +17,7 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { alertIds } from '../src/render/blocks/alert.js';
 import { resolveModal, snoozedAnswer, unchangedAnswer } from '../src/render/blocks/alert-actions.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
+import type { Surfaces } from '../src/slack/router.js';
 
 const ResolveForm = z.object({
   note: z
@@ -27,7 +28,7 @@ const ResolveForm = z.object({
 });
 const ResolveMetadata = z.object({ id: z.string().regex(/^\d{1,18}$/), channel: z.string() });
 
-export function registerAlertActions(app: App, deps: Deps): void {
+export function registerAlertActions(app: Surfaces, deps: Deps): void {
   /** The alert of a click from its own message; otherwise the answer that refuses it. */
   async function alertOf(id: string, channel: string | undefined): Promise<AlertRow | string> {
     const alert = await findAlert(deps.db, id);

@@ -1,5 +1,5 @@
 // The alert message's Acknowledge button: marks the alert as picked up, stops its reminders, updates the message.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { deliverNow } from '../src/alerts/observe.js';
 import { findAlert } from '../src/alerts/store.js';
 import type { Deps } from '../src/deps.js';
@@ -8,9 +8,10 @@ import { operate, rethrow } from '../src/operate/operate.js';
 import { noteAcknowledgement } from '../src/publish/downtime-issue.js';
 import { alertIds } from '../src/render/blocks/alert.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { registerAlertActions } from './alert-actions.js';
 
-export function registerAlerts(app: App, deps: Deps): void {
+export function registerAlerts(app: Surfaces, deps: Deps): void {
   registerAlertActions(app, deps);
   // No role is required: whoever can see the alert channel is who responds to alerts, and an on-call engineer who
   // is not in OPSBOT_* must still be able to stop the reminders at 3 am. Acknowledging changes only the alert's

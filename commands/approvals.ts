@@ -1,5 +1,5 @@
 // /approvals [evidence <YYYY-Qn>|help], and the approval message's Approve / Reject buttons with Reject's modal.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { parseQuarter } from '../src/access/evidence.js';
 import { buildApprovalsEvidence } from '../src/approvals/evidence.js';
@@ -12,6 +12,7 @@ import { approvalIds, approvalsUsage, pendingListText, rejectModal } from '../sr
 import { changeSummary, refusalText } from '../src/render/text/approvals.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 import { openModalFirst } from '../src/slack/modal-first.js';
+import type { Surfaces } from '../src/slack/router.js';
 import type { Actor } from '../src/store/runs.js';
 
 const RejectForm = z.object({
@@ -41,7 +42,7 @@ const safeJson = (text: string | undefined) => {
   }
 };
 
-export function registerApprovals(app: App, deps: Deps): void {
+export function registerApprovals(app: Surfaces, deps: Deps): void {
   app.command('/approvals', async ({ command, ack, respond }) => {
     const parsed = parseApprovalsText(command.text);
     if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: approvalsUsage(parsed.problem) });

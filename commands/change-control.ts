@@ -1,5 +1,4 @@
 // /change-control [run|latest|evidence <YYYY-Qn>|help]; the digest's buttons are in change-decisions.ts.
-import type { App } from '@slack/bolt';
 import { parseQuarter } from '../src/access/evidence.js';
 import { latestDigest } from '../src/change-control/store.js';
 import type { Deps } from '../src/deps.js';
@@ -10,6 +9,7 @@ import { maskSecrets } from '../src/redact.js';
 import { latestDigestText } from '../src/render/blocks/change-control.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { registerChangeDecisions } from './change-decisions.js';
 
 type Parsed = { usage: true; problem?: string } | { sub: 'run' | 'latest' } | { sub: 'evidence'; quarter: string };
@@ -34,7 +34,7 @@ export function parseChangeText(text: string): Parsed {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function registerChangeControl(app: App, deps: Deps): void {
+export function registerChangeControl(app: Surfaces, deps: Deps): void {
   app.command('/change-control', async ({ command, ack, respond }) => {
     const parsed = parseChangeText(command.text);
     if ('usage' in parsed) {

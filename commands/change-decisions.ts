@@ -1,6 +1,6 @@
 // The change-control digest's Reviewed / Flag buttons and their modals (the reason exemptions are accepted; the action
 // items): decided through the pipeline, then shown on the digest message and in its thread.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { type DigestDecisionResult, digestRefusal, needsNote } from '../src/change-control/decide.js';
 import { type ChangeDecision, getDigest } from '../src/change-control/store.js';
@@ -18,6 +18,7 @@ import {
 } from '../src/render/blocks/change-control.js';
 import { readDecisionModal } from '../src/slack/inputs.js';
 import { ackAuthorized, openModalFirst } from '../src/slack/modal-first.js';
+import type { Surfaces } from '../src/slack/router.js';
 import type { Actor } from '../src/store/runs.js';
 
 const Metadata = z.object({ digestId: z.string().min(1), channel: z.string().min(1) });
@@ -38,7 +39,7 @@ function refusalText(result: Exclude<DigestDecisionResult, { ok: true }>, digest
   return 'A reason is required for this decision; nothing changed.';
 }
 
-export function registerChangeDecisions(app: App, deps: Deps): void {
+export function registerChangeDecisions(app: Surfaces, deps: Deps): void {
   async function decide(
     actor: Actor,
     digestId: string,

@@ -1,6 +1,5 @@
 // /drill restore [env|history]: restores env's newest backup into a throw-away database and proves it, as one
 // progress message in the channel that ends in the verdict, with the evidence report (.txt, .json) in its thread.
-import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { recentDrills } from '../src/drill/history.js';
 import type { DrillReport } from '../src/drill/report.js';
@@ -19,6 +18,7 @@ import {
 } from '../src/render/blocks/drill.js';
 import { drillReportText, evidenceBaseName } from '../src/render/text/drill.js';
 import type { MessageRef } from '../src/slack/chat.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { type DrillTarget, drillableNames, resolveTarget } from '../src/targets/target.js';
 
 type Parsed = { usage: string } | { history: true } | { target: DrillTarget };
@@ -37,7 +37,7 @@ export function parseDrillText(text: string, config: Deps['config']): Parsed {
   return resolved.ok ? { target: resolved.target } : usage(resolved.problem);
 }
 
-export function registerDrill(app: App, deps: Deps): void {
+export function registerDrill(app: Surfaces, deps: Deps): void {
   app.command('/drill', async ({ command, ack, respond }) => {
     const parsed = parseDrillText(command.text, deps.config);
     if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });

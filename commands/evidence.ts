@@ -1,11 +1,11 @@
 // /evidence <YYYY-Qn>|help: the quarter's evidence package, built and uploaded to the channel it was asked in.
-import type { App } from '@slack/bolt';
 import { parseQuarter } from '../src/access/evidence.js';
 import type { Deps } from '../src/deps.js';
 import { evidenceOperation } from '../src/operate/evidence.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { uploadEvidencePackage } from '../src/publish/evidence-upload.js';
 import { usageText } from '../src/render/blocks/help.js';
+import type { Surfaces } from '../src/slack/router.js';
 
 type Parsed = { usage: true; problem?: string } | { quarter: string };
 
@@ -19,7 +19,7 @@ export function parseEvidenceText(text: string): Parsed {
   return quarter.ok ? { quarter: quarter.quarter } : { usage: true, problem: quarter.reason };
 }
 
-export function registerEvidence(app: App, deps: Deps): void {
+export function registerEvidence(app: Surfaces, deps: Deps): void {
   app.command('/evidence', async ({ command, ack, respond }) => {
     const parsed = parseEvidenceText(command.text);
     if ('usage' in parsed) {

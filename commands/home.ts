@@ -1,6 +1,6 @@
 // The App Home: published for whoever opens it, republished when something it shows changes (src/publish/home.ts);
 // its buttons open the same modals as the slash commands.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { authorize } from '../src/operate/operate.js';
 import { type NextRuns, publishHome } from '../src/publish/home.js';
@@ -9,8 +9,9 @@ import { seedConfirmModal } from '../src/render/blocks/seed.js';
 import { DEFAULT_COUNT, DEFAULT_PREFIX } from '../src/seed/form.js';
 import { seedDestinations } from '../src/seed/guards.js';
 import { openModalFirst } from '../src/slack/modal-first.js';
+import type { Surfaces } from '../src/slack/router.js';
 
-export function registerHome(app: App, deps: Deps, nextRuns: NextRuns): void {
+export function registerHome(app: Surfaces, deps: Deps, nextRuns: NextRuns): void {
   app.event('app_home_opened', async ({ event }) => {
     // The Messages tab opens the same event; only the Home tab has a view to publish.
     if (event.tab !== 'home') return;

@@ -1,7 +1,7 @@
 // Registers every Slack surface on the app: one file per capability.
-import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import type { NextRuns } from '../src/publish/home.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { registerAccessReview } from './access-review.js';
 import { registerAlerts } from './alerts.js';
 import { registerApprovals } from './approvals.js';
@@ -16,7 +16,7 @@ import { registerSmoke } from './smoke.js';
 import { registerUptime } from './uptime.js';
 
 /** nextRuns: the scheduler's next fires, for the App Home and `/opsbot status` (the scheduler starts after this). */
-export function registerCommands(app: App, deps: Deps, nextRuns: NextRuns = () => []): void {
+export function registerCommands(app: Surfaces, deps: Deps, nextRuns: NextRuns = () => []): void {
   registerSmoke(app, deps);
   registerSeed(app, deps);
   registerDrill(app, deps);

@@ -1,12 +1,12 @@
 // /opsbot [help|status]: one entry point that lists the commands the caller may run, or the App Home's summary as a
 // message. An @-mention of the bot answers with the same help, in the mention's thread.
-import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { homeSummary } from '../src/home/summary.js';
 import { homeLinks, type NextRuns } from '../src/publish/home.js';
 import { opsbotHelpText } from '../src/render/blocks/help.js';
 import { homeStatusMessage } from '../src/render/blocks/home.js';
 import { mrkdwnCode } from '../src/render/escape.js';
+import type { Surfaces } from '../src/slack/router.js';
 
 type Parsed = { action: 'help' | 'status' } | { problem: string };
 
@@ -20,7 +20,7 @@ export function parseOpsbotText(text: string): Parsed {
   };
 }
 
-export function registerOpsbot(app: App, deps: Deps, nextRuns: NextRuns): void {
+export function registerOpsbot(app: Surfaces, deps: Deps, nextRuns: NextRuns): void {
   app.command('/opsbot', async ({ command, ack, respond }) => {
     const parsed = parseOpsbotText(command.text);
     // Help comes before ack, so only roles known without waiting for the group directory count.

@@ -1,6 +1,6 @@
 // /retention [run|latest|help], and the report's buttons: Request deletion (an operator), Approve deletion (a second
 // person, who then watches it run in batches with a Stop button), Stop.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../src/render/blocks/retention.js';
 import type { DeletionProgress } from '../src/retention/report.js';
 import { getReport, latestReport } from '../src/retention/store.js';
+import type { Surfaces } from '../src/slack/router.js';
 import type { Actor } from '../src/store/runs.js';
 
 export function parseRetentionText(text: string): { sub: 'run' | 'latest' } | { usage: string } {
@@ -34,7 +35,7 @@ export function parseRetentionText(text: string): { sub: 'run' | 'latest' } | { 
   return { usage: retentionUsage(`\`${words[0]}\` is not something \`/retention\` does.`) };
 }
 
-export function registerRetention(app: App, deps: Deps): void {
+export function registerRetention(app: Surfaces, deps: Deps): void {
   app.command('/retention', async ({ command, ack, respond }) => {
     const parsed = parseRetentionText(command.text);
     if ('usage' in parsed) return ack({ response_type: 'ephemeral', text: parsed.usage });

@@ -1,6 +1,5 @@
 // /seed pilots [prefix] [count]: opens the confirmation modal; its submission is guarded, locked, seeded and reported
 // as one progress message in the channel, with the seed log and shadow reports in its thread.
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../src/deps.js';
@@ -25,6 +24,7 @@ import type { SeedReport, SeedStep } from '../src/seed/report.js';
 import type { MessageRef } from '../src/slack/chat.js';
 import { fieldErrors, readInputs } from '../src/slack/inputs.js';
 import { ackAuthorized } from '../src/slack/modal-first.js';
+import type { Surfaces } from '../src/slack/router.js';
 
 const Metadata = z.object({ channel: z.string().min(1), user: z.string().min(1) });
 
@@ -69,7 +69,7 @@ export async function openSeedModal(
   });
 }
 
-export function registerSeed(app: App, deps: Deps): void {
+export function registerSeed(app: Surfaces, deps: Deps): void {
   app.command('/seed', async ({ command, ack, respond, client }) => {
     const parsed = parseSeedText(command.text, deps.config.seed.maxTenants);
     if ('problem' in parsed) {

@@ -1,6 +1,6 @@
 // /smoke [env]: runs one environment's health checks and posts the result in the channel. A second /smoke of the
 // same environment while one runs joins it: in this process through SingleFlight, across replicas through a lock.
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import type { Environment } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { type Outcome, operate, rethrow } from '../src/operate/operate.js';
@@ -8,6 +8,7 @@ import { smokeOperation, smokeRiderOperation } from '../src/operate/smoke.js';
 import { runPageUrl } from '../src/publish/run-links.js';
 import { smokeResultMessage, smokeUsage } from '../src/render/blocks/smoke.js';
 import { slackErrorCode } from '../src/slack/chat.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { type SmokeReport, smokeProblem } from '../src/smoke/check.js';
 import { SingleFlight } from '../src/smoke/single-flight.js';
 
@@ -59,7 +60,7 @@ async function postResults(
   }
 }
 
-export function registerSmoke(app: App, deps: Deps): void {
+export function registerSmoke(app: Surfaces, deps: Deps): void {
   const flights = new SingleFlight<Outcome<SmokeReport>, Rider>();
 
   app.command('/smoke', async ({ command, ack, respond }) => {

@@ -1,6 +1,5 @@
 // /uptime [env]: the environment's availability, latency, outages and error budget. /maintenance: open, end and
 // list maintenance windows; a window started or ended is announced in the alert channel.
-import type { App } from '@slack/bolt';
 import type { Deps } from '../src/deps.js';
 import { operate, rethrow } from '../src/operate/operate.js';
 import { endMaintenanceOperation, startMaintenanceOperation, uptimeOperation } from '../src/operate/uptime.js';
@@ -8,6 +7,7 @@ import { usageText } from '../src/render/blocks/help.js';
 import { maintenanceListMessage, uptimeMessage } from '../src/render/blocks/uptime.js';
 import { maintenanceEnded, maintenanceStarted } from '../src/render/text/uptime.js';
 import { slackErrorCode } from '../src/slack/chat.js';
+import type { Surfaces } from '../src/slack/router.js';
 import { openWindows } from '../src/uptime/maintenance.js';
 import { checkMaintenanceRequest } from '../src/uptime/maintenance-input.js';
 
@@ -23,7 +23,7 @@ async function announce(deps: Deps, text: string): Promise<void> {
     .catch((error) => deps.log.warn({ reason: slackErrorCode(error) }, 'maintenance announcement not posted'));
 }
 
-export function registerUptime(app: App, deps: Deps): void {
+export function registerUptime(app: Surfaces, deps: Deps): void {
   app.command('/uptime', async ({ command, ack, respond }) => {
     const w = words(command.text);
     const names = deps.config.environments.map((e) => e.name);

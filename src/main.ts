@@ -24,6 +24,7 @@ import { auditCommandInvocations } from './slack/command-audit.js';
 import { createErrorHandler } from './slack/errors.js';
 import { botIdentity } from './slack/identity.js';
 import { OpsbotReceiver } from './slack/receiver.js';
+import { routedSurfaces } from './slack/router.js';
 import { buildDeps, closeDeps, type DepsOptions } from './wiring.js';
 
 export interface Service {
@@ -92,11 +93,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     clientOptions: slackClientOptions(config.slack.apiUrl, config.slack.timeoutMs),
     logger: boltLogger(deps.log),
     extendedErrorHandler: true,
+    // No listener reads context.conversation: Bolt's conversation store would only add work to every request.
+    convoStore: false,
   });
   app.error(createErrorHandler(deps));
   auditCommandInvocations(app, deps);
   const schedule = { nextRuns: (): { job: string; at: Date }[] => [] };
-  registerCommands(app, deps, () => schedule.nextRuns());
+  registerCommands(routedSurfaces(app), deps, () => schedule.nextRuns());
   options.register?.(app, deps);
 
   // Socket Mode has no inbound HTTP for Slack, but /healthz, /readyz and /metrics still need a server.

@@ -50,8 +50,9 @@ describe('GitHub write pacing', () => {
     const secondHost = await write(b, 'b1');
     const times = (await Promise.all(firstHost)).sort((x, y) => x - y);
 
-    // Three writes a second apart: the last is two seconds after the first, whichever client sent it.
-    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(1900);
+    // Three writes a second apart, whichever client sent them: the last ends about two seconds after the first (one
+    // second if the clients had queues of their own). Answers take their own time, hence the margin.
+    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(1500);
     // The other host's write did not queue behind them.
     expect(secondHost).toBeLessThan(times[1]!);
     expect(second.issuesOf('acme/web')[0]?.body).toBe('b1');
