@@ -17,8 +17,11 @@ function serverLog(location: EmbeddedLocation): string {
 }
 
 const notRunning = (error: unknown) => ['ENOENT', 'ECONNREFUSED'].includes((error as { code?: string }).code ?? '');
-// 57P03: starting up or shutting down; the next attempt finds it ready, or stopped and startable.
-const busy = (error: unknown) => (error as { code?: string }).code === '57P03';
+// 57P03: starting up or shutting down; the next attempt finds it ready, or stopped and startable. A server that
+// exits while the connection opens (the last process closed it a moment ago) resets or ends it without a code.
+const busy = (error: unknown) =>
+  ['57P03', 'ECONNRESET', 'EPIPE'].includes((error as { code?: string }).code ?? '') ||
+  /Connection terminated unexpectedly/.test((error as Error).message ?? '');
 
 async function probe(location: EmbeddedLocation): Promise<void> {
   const client = new pg.Client(location.url.replace(`/${EMBEDDED_DATABASE}?`, '/postgres?'));
