@@ -10,7 +10,11 @@ export type Surfaces = Pick<App, 'command' | 'action' | 'view' | 'event'>;
 type Handler = (args: never) => Promise<unknown> | unknown;
 
 export function routedSurfaces(app: App): Surfaces {
-  const table = { command: new Map<string, Handler[]>(), action: new Map(), view: new Map() };
+  const table = {
+    command: new Map<string, Handler[]>(),
+    action: new Map<string, Handler[]>(),
+    view: new Map<string, Handler[]>(),
+  };
   const run = async (handlers: Handler[] | undefined, args: unknown) => {
     if (handlers) await Promise.all(handlers.map((handler) => handler(args as never)));
   };
