@@ -83,7 +83,10 @@ describeWithPostgres('the GitHub deployment protection rule', () => {
     let replies = bot.slack.callsOf('response_url').length;
     await clickApprove(bot, PEOPLE.requester, id);
     expect(await replyAfter(bot, replies)).toContain('You asked for the deploy');
+    // Ann's vote is counted (her reply came) before Bob clicks: a click is acknowledged before it is counted.
+    replies = bot.slack.callsOf('response_url').length;
     await clickApprove(bot, PEOPLE.ann, id);
+    await replyAfter(bot, replies);
     replies = bot.slack.callsOf('response_url').length;
     await Promise.all([clickApprove(bot, PEOPLE.bob, id), clickApprove(bot, PEOPLE.bob, id)]);
     await replyAfter(bot, replies + 1);

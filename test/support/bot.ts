@@ -1,7 +1,7 @@
 // Starts opsbot in-process on a free port, wired to a fake Slack and to fresh state (a new Postgres database and
 // Redis prefix when TEST_DATABASE_URL / TEST_REDIS_URL are set; embedded and in-process otherwise), and sends it
 // requests exactly as Slack does: signed, form-encoded.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
@@ -109,7 +109,14 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
     ...options.env,
   };
   const logs: Record<string, unknown>[] = [];
-  const log = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
+  // TEST_BOT_LOG_DIR keeps each bot's log in a file too, for a failure seen only in a loaded run.
+  const logFile = process.env.TEST_BOT_LOG_DIR ? join(process.env.TEST_BOT_LOG_DIR, `${prefix.replace(/\W+/g, '_')}.log`) : undefined;
+  const log = createLogger('debug', {
+    write: (line: string) => {
+      logs.push(JSON.parse(line));
+      if (logFile) appendFileSync(logFile, line);
+    },
+  });
   const service: Service = await startService(loadConfig(env), {
     port: 0,
     host: '127.0.0.1',
