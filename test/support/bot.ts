@@ -110,7 +110,9 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
   };
   const logs: Record<string, unknown>[] = [];
   // TEST_BOT_LOG_DIR keeps each bot's log in a file too, for a failure seen only in a loaded run.
-  const logFile = process.env.TEST_BOT_LOG_DIR ? join(process.env.TEST_BOT_LOG_DIR, `${prefix.replace(/\W+/g, '_')}.log`) : undefined;
+  const logFile = process.env.TEST_BOT_LOG_DIR
+    ? join(process.env.TEST_BOT_LOG_DIR, `${prefix.replace(/\W+/g, '_')}.log`)
+    : undefined;
   const log = createLogger('debug', {
     write: (line: string) => {
       logs.push(JSON.parse(line));
