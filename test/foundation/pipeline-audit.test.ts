@@ -35,12 +35,14 @@ describeWithPostgres('one audit event per operation, from every entry point', ()
 
   /** The audit events since the last call, command.invoke aside, with each one's run checked to exist. */
   async function newEvents(): Promise<Event[]> {
-    const rows = await bot.db.query<Event>(
-      "select seq::int as seq, action, actor, outcome, params from audit_events where seq > $1 and action <> 'command.invoke' order by seq",
+    // One query, and `seen` moves to the last row it returned: an event committed after it is read by the next call.
+    // (Reading max(seq) in a second query skipped any event that committed between the two.)
+    const all = await bot.db.query<Event>(
+      'select seq::int as seq, action, actor, outcome, params from audit_events where seq > $1 order by seq',
       [seen],
     );
-    const [last] = await bot.db.query<{ seq: number }>('select coalesce(max(seq), 0)::int as seq from audit_events');
-    seen = last!.seq;
+    seen = all.at(-1)?.seq ?? seen;
+    const rows = all.filter((e) => e.action !== 'command.invoke');
     for (const event of rows.filter((e) => e.params.runId)) {
       const [run] = await bot.db.query('select id from runs where id = $1', [event.params.runId]);
       expect(run, `${event.action} names run ${event.params.runId}`).toBeDefined();
