@@ -7,26 +7,47 @@ import { pilotRows } from './data.js';
 import type { SeedReport } from './report.js';
 import { upsertRows } from './upsert.js';
 
+/**
+ * Tenants built and written at a time. Building a tenant's rows is synchronous work; a 5 000-tenant seed built at once
+ * held the event loop for seconds (acknowledgements, heartbeats and other runs waited). A chunk takes milliseconds,
+ * and its upserts hand the loop back before the next one is built.
+ */
+export const CHUNK_TENANTS = 100;
+
 export async function seedTenantsAndData(tx: Db, report: SeedReport, day: string, log: (line: string) => void) {
-  const [tenantRows, ...dataRows] = pilotRows(report.prefix, report.count, day);
   const existing = new Set(
     (await tx.query<{ id: string }>('select id from tenants where id = any($1::text[])', [report.tenants])).map(
       (r) => r.id,
     ),
   );
-  report.written.tenants = await upsertRows(tx, tenantRows!);
-  for (const tenant of report.tenants) {
-    log(
-      existing.has(tenant)
-        ? `✅ Tenant already present, reset to seeded values: ${tenant}`
-        : `✅ Created tenant: ${tenant}`,
-    );
+  const rowCounts: Record<string, number> = {};
+  for (let from = 0; from < report.count; from += CHUNK_TENANTS) {
+    const range = { from, to: Math.min(report.count, from + CHUNK_TENANTS) };
+    // Tenants first in each chunk: the other tables refer to them.
+    for (const rows of pilotRows(report.prefix, report.count, day, range)) {
+      const counts = await upsertRows(tx, rows);
+      const sum = report.written[rows.table] ?? { inserted: 0, updated: 0, unchanged: 0 };
+      report.written[rows.table] = {
+        inserted: sum.inserted + counts.inserted,
+        updated: sum.updated + counts.updated,
+        unchanged: sum.unchanged + counts.unchanged,
+      };
+      rowCounts[rows.table] = (rowCounts[rows.table] ?? 0) + rows.rows.length;
+      if (rows.table !== 'tenants') continue;
+      for (const tenant of report.tenants.slice(range.from, range.to)) {
+        log(
+          existing.has(tenant)
+            ? `✅ Tenant already present, reset to seeded values: ${tenant}`
+            : `✅ Created tenant: ${tenant}`,
+        );
+      }
+    }
   }
-  for (const rows of dataRows) {
-    const counts = await upsertRows(tx, rows);
-    report.written[rows.table] = counts;
+  for (const [table, count] of Object.entries(rowCounts)) {
+    if (table === 'tenants') continue;
+    const counts = report.written[table]!;
     log(
-      `✅ Seeded ${rows.rows.length} ${rows.table} (${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged)`,
+      `✅ Seeded ${count} ${table} (${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged)`,
     );
   }
   const created = Object.values(report.written).reduce((sum, c) => sum + c.inserted, 0);

@@ -9,7 +9,7 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-/** Big enough that 200 tenants take one or two statements per table, small enough to keep each parameter modest. */
+/** Bigger than any table of a chunk of tenants (steps.ts), small enough to keep each parameter modest. */
 export const BATCH_ROWS = 5000;
 
 export function upsertSql({ table, columns }: Pick<TableRows, 'table' | 'columns'>): string {
