@@ -6,11 +6,12 @@ const ISOLATED = ['test/outage/bounded-state.test.ts'];
 
 export default defineConfig({
   test: {
-    // Each file gets its own databases, Redis prefixes and servers, so files run side by side. Six workers finished the
-    // suite in about 100 s on 2 cores (most of a file's time is waiting), but twice in eight runs pipeline-audit.test.ts
-    // saw an access review or a restore drill never finish: until that is understood, two workers (about 190 s).
+    // Each file gets its own databases, Redis prefixes and servers, so files run side by side; most of a file's time is
+    // waiting, so more files than cores. On 2 cores (one day, one machine): 295 s with two workers, 229 s with four,
+    // 180-262 s with six, where the machine is saturated and timing-bound tests start to see a loaded host.
+    // TEST_WORKERS overrides the four.
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: Number(process.env.TEST_WORKERS) || 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
