@@ -56,6 +56,7 @@ export function readIntegrations(
       repo: read('GITHUB_REPO', text.regex(REPO, 'is not owner/name'), 'acme/compliance'),
       apiUrl: read('GITHUB_API_URL', httpUrl, 'https://github.example.com/api/v3'),
       userMap,
+      timeoutMs: read('GITHUB_TIMEOUT_MS', count(100), '30000', '30000') ?? 30_000,
     },
     changeControl: {
       repos: list(env.CHANGE_REPOS).filter((repo) => {

@@ -58,7 +58,15 @@ export interface Config {
     serviceName: string;
   } & AlertActionsConfig;
   /** userMap: GitHub login (lower-cased) -> Slack user id, from GITHUB_USER_MAP. */
-  github: { token?: string; org?: string; repo?: string; apiUrl?: string; userMap: Record<string, string> };
+  github: {
+    token?: string;
+    org?: string;
+    repo?: string;
+    apiUrl?: string;
+    userMap: Record<string, string>;
+    /** GITHUB_TIMEOUT_MS: how long one request may take before it fails. */
+    timeoutMs: number;
+  };
   /** The PR gate of the runbook: what a merged change needs, and the repositories whose merges are checked. */
   changeControl: {
     repos: string[];

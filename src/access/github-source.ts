@@ -1,7 +1,7 @@
 // The github_member section: every org member with role, outside collaborators, 2FA status, the org's 2FA rule.
 import type { Deps } from '../deps.js';
 import { getOrgSettings, listOrgMembers, listOutsideCollaborators, listTwoFactorDisabled } from '../github/org.js';
-import { maskSecrets } from '../redact.js';
+import { githubProblem } from '../github/problem.js';
 import type { GithubMember, GithubSection } from './snapshot.js';
 import { SKIPPED_NO_CREDENTIALS } from './snapshot.js';
 
@@ -43,8 +43,8 @@ export async function readGithubSource(deps: Pick<Deps, 'config' | 'github' | 'l
       ...(membersOff.known && outsideOff.known ? {} : { note: TWO_FACTOR_UNKNOWN }),
     };
   } catch (error) {
-    const e = error as { status?: number; message?: string };
-    const reason = `FAILED: GitHub answered ${e.status ?? 'nothing'}: ${maskSecrets(e.message ?? String(error))}`;
+    const e = error as { status?: number };
+    const reason = `FAILED: ${githubProblem(error)}`;
     deps.log.warn({ org, status: e.status }, 'access snapshot: github unreadable');
     return { status: 'failed', note: reason, org, entries: [], twoFactorRequired: null };
   }

@@ -3,6 +3,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import { verify } from '@octokit/webhooks-methods';
 import type { Config } from '../config.js';
+import { timedFetch } from './timed-fetch.js';
 
 export type DeploymentDecision = 'approved' | 'rejected';
 
@@ -27,6 +28,7 @@ export function createGithubApp(config: Config): GithubApp | undefined {
         auth: { appId, privateKey, installationId: target.installationId },
         ...(baseUrl ? { baseUrl } : {}),
         userAgent: 'opsbot',
+        request: { fetch: timedFetch(config.github.timeoutMs) },
       });
       await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', {
         owner: target.owner,

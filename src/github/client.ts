@@ -5,6 +5,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { timedFetch } from './timed-fetch.js';
 
 const GitHub = Octokit.plugin(throttling, retry);
 
@@ -30,6 +31,7 @@ export function createGithubClient(
     auth: config.token,
     baseUrl,
     userAgent: 'opsbot',
+    request: { fetch: timedFetch(config.timeoutMs) },
     // Octokit writes failed requests to the console; callers report them in their own words, so they go to debug.
     log: {
       debug: () => {},

@@ -106,6 +106,25 @@ describeWithPostgres('access snapshot sources', () => {
     expect(`${run.out}${run.err}`).not.toContain('ghp_revokedToken');
   });
 
+  it('fails only the GitHub section when GitHub takes the connection and never answers, within GITHUB_TIMEOUT_MS', async () => {
+    const silent = await startFakeGithub({ members: generateMembers(3), delayMs: 600_000 });
+    try {
+      const started = Date.now();
+      // Each request waits 300 ms and is tried three more times (1, 4 and 9 s apart): about 16 s, not forever.
+      const run = await review({ GITHUB_API_URL: silent.url, GITHUB_TIMEOUT_MS: '300' });
+      expect(Date.now() - started).toBeLessThan(25_000);
+      expect(run.review.counts.github_member).toMatchObject({
+        status: 'failed',
+        note: 'FAILED: GitHub did not answer within 300 ms (GITHUB_TIMEOUT_MS)',
+      });
+      expect(run.review.anomalies.map((a: { code: string }) => a.code)).toEqual(['source_failed']);
+      expect(run.review.counts.app_user.total).toBe(3);
+      expect(silent.requestsTo('/orgs/acme/members').length).toBeGreaterThanOrEqual(4);
+    } finally {
+      await silent.stop();
+    }
+  }, 40_000);
+
   it('fails the application sections when the database is unreachable, without showing its password', async () => {
     const run = await review({ ACCESS_DATABASE_URL: 'postgres://reader:s3cretPassw0rd@127.0.0.1:1/app' });
     expect(run.review.counts.app_user).toMatchObject({
