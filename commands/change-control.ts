@@ -70,11 +70,17 @@ export function registerChangeControl(app: Surfaces, deps: Deps): void {
       const since = result.holder ? ` (started ${utcTime(new Date(result.holder.acquiredAt))})` : '';
       return void (await reply(`A change-control digest is already being taken${since}; nothing new was started.`));
     }
-    // GitHub refusing or failing is not opsbot's fault: say what it answered; nothing half-read was kept.
-    if (result.outcome === 'failed' && typeof (result.cause as { status?: unknown })?.status === 'number')
+    // GitHub refusing or failing is not opsbot's fault: say what it answered, or that it gave no answer (refused,
+    // reset, timed out: Octokit calls those 500 too, with no response); nothing half-read was kept.
+    const cause = (result.outcome === 'failed' ? result.cause : undefined) as
+      | { status?: unknown; response?: unknown }
+      | undefined;
+    if (result.outcome === 'failed' && typeof cause?.status === 'number') {
+      const what = cause.response === undefined ? 'GitHub gave no answer' : `GitHub answered ${cause.status}`;
       return void (await reply(
-        `GitHub answered ${(result.cause as { status: number }).status} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
+        `${what} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
       ));
+    }
     if (result.outcome !== 'done') rethrow(result);
     const { digest, ref, updated, undelivered } = result.report;
     const link = ref ? await deps.chat.permalink(ref) : undefined;

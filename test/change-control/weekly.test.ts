@@ -170,6 +170,31 @@ describeWithPostgres('the scheduled digest', () => {
     expect(await readFile(join(folder, 'change_control_evidence_2026-Q4.md'), 'utf8')).toContain('**GAP: no digest**');
   });
 
+  it('says GitHub gave no answer when it never answers within GITHUB_TIMEOUT_MS, and stores nothing', async () => {
+    const silent = await startFakeGithub({ delayMs: 600_000 });
+    const other = await startBot({
+      now: () => NOW,
+      env: {
+        GITHUB_TOKEN: MEMBER_TOKEN,
+        GITHUB_API_URL: silent.url,
+        GITHUB_TIMEOUT_MS: '300',
+        CHANGE_REPOS: 'acme/web',
+        OPSBOT_REVIEWERS: REVIEWER,
+      },
+    });
+    try {
+      const from = other.slack.callsOf('response_url').length;
+      await other.slash('/change-control', 'run', { user: REVIEWER });
+      // Four tries of 300 ms, 1, 4 and 9 s apart.
+      expect(await waitForReply(other, from, /GitHub gave no answer/, 30_000)).toMatch(
+        /^GitHub gave no answer while reading the merged pull requests \(.*GitHub did not answer within 300 ms \(GITHUB_TIMEOUT_MS\).*\); no digest was stored or posted\. Try again later\.$/,
+      );
+      expect(await other.db.query('select 1 from change_control_digests')).toEqual([]);
+    } finally {
+      await Promise.all([other.stop(), silent.stop()]);
+    }
+  }, 45_000);
+
   it('says what GitHub answered when a repository cannot be read, and stores nothing', async () => {
     const other = await startBot({
       now: () => NOW,

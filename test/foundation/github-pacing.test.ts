@@ -33,7 +33,10 @@ describe('GitHub write pacing', () => {
   });
 
   const client = (github: FakeGithub) => {
-    const octokit = createGithubClient({ token: OWNER_TOKEN, apiUrl: github.url } as Config['github'], silent);
+    const octokit = createGithubClient(
+      { token: OWNER_TOKEN, apiUrl: github.url, timeoutMs: 30_000 } as Config['github'],
+      silent,
+    );
     if (!octokit) throw new Error('no client');
     return octokit;
   };
