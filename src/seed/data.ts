@@ -125,75 +125,66 @@ export function pilotRows(
     ['confidence', 'numeric'],
   ]);
 
-  tenantIds(prefix, count)
-    .slice(range.from, range.to)
-    .forEach((tenant, i) => {
-      const n = range.from + i;
-      tenants.rows.push([tenant, tenant, TENANT_KINDS[n % TENANT_KINDS.length], false, PILOT_THRESHOLD.toFixed(2)]);
-      // The owner, and one more person whose role rotates, so every role shows up in an access review.
-      const second = USER_ROLES[1 + (n % (USER_ROLES.length - 1))]!;
-      for (const role of ['owner', second]) {
-        users.rows.push([`${tenant}-${role}`, tenant, `${role}@${tenant}.example.com`, `${tenant} ${role}`, role]);
-      }
-      const txDays: string[] = [];
-      for (let i = 0; i < ROWS_PER_TENANT.transactions; i += 1) {
-        const k = i % COUNTERPARTIES.length;
-        const id = `${tenant}-tx-${String(i + 1).padStart(2, '0')}`;
-        const posted = daysBefore(day, Math.floor((i * SPREAD_DAYS) / ROWS_PER_TENANT.transactions));
-        const amount = money(1_250 + ((n * 7_919 + i * 4_391) % 98_000));
-        txDays.push(posted);
-        transactions.rows.push([
-          id,
-          tenant,
-          posted,
-          `${COUNTERPARTIES[k]} #${i + 1}`,
-          COUNTERPARTIES[k],
-          amount,
-          'USD',
-        ]);
-        const confidence = (0.6 + ((n * 7 + i * 13) % 40) / 100).toFixed(3);
-        // Autopost is off, so every entry waits for a person: proposed, never posted.
-        journal.rows.push([
-          `${tenant}-je-${String(i + 1).padStart(2, '0')}`,
-          tenant,
-          id,
-          ACCOUNTS[k],
-          'Cash',
-          amount,
-          confidence,
-          'proposed',
-        ]);
-      }
-      for (let i = 0; i < ROWS_PER_TENANT.rules; i += 1) {
-        rules.rows.push([`${tenant}-rule-${i + 1}`, tenant, COUNTERPARTIES[i], ACCOUNTS[i], (i + 1) * 10]);
-      }
-      const created = { users: 2, transactions: 24, journal_entries: 24, rules: 4, receipts: 6, receipt_fields: 36 };
-      audit.rows.push([`${tenant}-seeded`, tenant, 'opsbot', 'tenant.seeded', JSON.stringify({ prefix, ...created })]);
-      for (let r = 0; r < ROWS_PER_TENANT.receipts; r += 1) {
-        const tx = r * 4;
-        const id = `${tenant}-rcpt-${r + 1}`;
-        const total = transactions.rows[transactions.rows.length - ROWS_PER_TENANT.transactions + tx]![5] as string;
-        receipts.rows.push([
-          id,
-          tenant,
-          `${tenant}-tx-${String(tx + 1).padStart(2, '0')}`,
-          `receipt-${r + 1}.pdf`,
-          txDays[tx],
-          total,
-        ]);
-        const values = [
-          COUNTERPARTIES[tx % COUNTERPARTIES.length]!,
-          txDays[tx]!,
-          total,
-          money(Math.round(Number(total) * 8)),
-          'USD',
-          ACCOUNTS[tx % ACCOUNTS.length]!,
-        ];
-        RECEIPT_FIELDS.forEach((name, f) => {
-          fields.rows.push([`${id}-${name}`, id, name, values[f], (0.7 + ((r * 5 + f * 3) % 30) / 100).toFixed(3)]);
-        });
-      }
-    });
+  const ids = tenantIds(prefix, count);
+  for (let n = range.from; n < range.to; n += 1) {
+    const tenant = ids[n]!;
+    tenants.rows.push([tenant, tenant, TENANT_KINDS[n % TENANT_KINDS.length], false, PILOT_THRESHOLD.toFixed(2)]);
+    // The owner, and one more person whose role rotates, so every role shows up in an access review.
+    const second = USER_ROLES[1 + (n % (USER_ROLES.length - 1))]!;
+    for (const role of ['owner', second]) {
+      users.rows.push([`${tenant}-${role}`, tenant, `${role}@${tenant}.example.com`, `${tenant} ${role}`, role]);
+    }
+    const txDays: string[] = [];
+    for (let i = 0; i < ROWS_PER_TENANT.transactions; i += 1) {
+      const k = i % COUNTERPARTIES.length;
+      const id = `${tenant}-tx-${String(i + 1).padStart(2, '0')}`;
+      const posted = daysBefore(day, Math.floor((i * SPREAD_DAYS) / ROWS_PER_TENANT.transactions));
+      const amount = money(1_250 + ((n * 7_919 + i * 4_391) % 98_000));
+      txDays.push(posted);
+      transactions.rows.push([id, tenant, posted, `${COUNTERPARTIES[k]} #${i + 1}`, COUNTERPARTIES[k], amount, 'USD']);
+      const confidence = (0.6 + ((n * 7 + i * 13) % 40) / 100).toFixed(3);
+      // Autopost is off, so every entry waits for a person: proposed, never posted.
+      journal.rows.push([
+        `${tenant}-je-${String(i + 1).padStart(2, '0')}`,
+        tenant,
+        id,
+        ACCOUNTS[k],
+        'Cash',
+        amount,
+        confidence,
+        'proposed',
+      ]);
+    }
+    for (let i = 0; i < ROWS_PER_TENANT.rules; i += 1) {
+      rules.rows.push([`${tenant}-rule-${i + 1}`, tenant, COUNTERPARTIES[i], ACCOUNTS[i], (i + 1) * 10]);
+    }
+    const created = { users: 2, transactions: 24, journal_entries: 24, rules: 4, receipts: 6, receipt_fields: 36 };
+    audit.rows.push([`${tenant}-seeded`, tenant, 'opsbot', 'tenant.seeded', JSON.stringify({ prefix, ...created })]);
+    for (let r = 0; r < ROWS_PER_TENANT.receipts; r += 1) {
+      const tx = r * 4;
+      const id = `${tenant}-rcpt-${r + 1}`;
+      const total = transactions.rows[transactions.rows.length - ROWS_PER_TENANT.transactions + tx]![5] as string;
+      receipts.rows.push([
+        id,
+        tenant,
+        `${tenant}-tx-${String(tx + 1).padStart(2, '0')}`,
+        `receipt-${r + 1}.pdf`,
+        txDays[tx],
+        total,
+      ]);
+      const values = [
+        COUNTERPARTIES[tx % COUNTERPARTIES.length]!,
+        txDays[tx]!,
+        total,
+        money(Math.round(Number(total) * 8)),
+        'USD',
+        ACCOUNTS[tx % ACCOUNTS.length]!,
+      ];
+      RECEIPT_FIELDS.forEach((name, f) => {
+        fields.rows.push([`${id}-${name}`, id, name, values[f], (0.7 + ((r * 5 + f * 3) % 30) / 100).toFixed(3)]);
+      });
+    }
+  }
   return [tenants, users, transactions, journal, rules, audit, receipts, fields];
 }
 

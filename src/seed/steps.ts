@@ -20,7 +20,6 @@ export async function seedTenantsAndData(tx: Db, report: SeedReport, day: string
       (r) => r.id,
     ),
   );
-  const rowCounts: Record<string, number> = {};
   for (let from = 0; from < report.count; from += CHUNK_TENANTS) {
     const range = { from, to: Math.min(report.count, from + CHUNK_TENANTS) };
     // Tenants first in each chunk: the other tables refer to them.
@@ -32,7 +31,6 @@ export async function seedTenantsAndData(tx: Db, report: SeedReport, day: string
         updated: sum.updated + counts.updated,
         unchanged: sum.unchanged + counts.unchanged,
       };
-      rowCounts[rows.table] = (rowCounts[rows.table] ?? 0) + rows.rows.length;
       if (rows.table !== 'tenants') continue;
       for (const tenant of report.tenants.slice(range.from, range.to)) {
         log(
@@ -43,12 +41,10 @@ export async function seedTenantsAndData(tx: Db, report: SeedReport, day: string
       }
     }
   }
-  for (const [table, count] of Object.entries(rowCounts)) {
+  for (const [table, c] of Object.entries(report.written)) {
     if (table === 'tenants') continue;
-    const counts = report.written[table]!;
-    log(
-      `✅ Seeded ${count} ${table} (${counts.inserted} new, ${counts.updated} updated, ${counts.unchanged} unchanged)`,
-    );
+    const rows = c.inserted + c.updated + c.unchanged;
+    log(`✅ Seeded ${rows} ${table} (${c.inserted} new, ${c.updated} updated, ${c.unchanged} unchanged)`);
   }
   const created = Object.values(report.written).reduce((sum, c) => sum + c.inserted, 0);
   return { status: 'done' as const, detail: `${report.tenants.length} tenants; ${created} rows new` };

@@ -2,7 +2,9 @@
 // reach reported as step 1 failing rather than thrown.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pilotRows } from '../../src/seed/data.js';
 import { seedPilots } from '../../src/seed/pilots.js';
+import { CHUNK_TENANTS } from '../../src/seed/steps.js';
 import { pgTargets } from '../../src/targets/targets.js';
 import { describeWithPostgres, urlFor } from '../support/infra.js';
 import { countsOf, createTarget, fingerprint, PASSWORD, PILOT_TABLES } from './helpers.js';
@@ -112,4 +114,27 @@ describeWithPostgres('seedPilots', () => {
     expect(failed.verdict).toBe('failed');
     expect(JSON.stringify([passed, failed])).not.toContain(PASSWORD);
   });
+
+  it('writes a seed of several chunks row for row as one pass builds it, logging each tenant once', async () => {
+    const count = CHUNK_TENANTS * 2 + 7;
+    const lines: string[] = [];
+    const report = await seedPilots(
+      twin.urlWithPassword,
+      { prefix: 'bulk', count, onLog: (line) => lines.push(line) },
+      { now, targets: pgTargets() },
+    );
+    expect(report.verdict).toBe('passed');
+    for (const table of pilotRows('bulk', count, '2026-03-10')) {
+      const ids = table.rows.map((row) => String(row[0])).sort();
+      const stored = await twin.query<{ id: string }>(
+        `select id from ${table.table} where id like 'bulk-%' order by id`,
+      );
+      expect(stored.map((r) => r.id).sort(), table.table).toEqual(ids);
+      expect(report.written[table.table], table.table).toEqual({ inserted: ids.length, updated: 0, unchanged: 0 });
+    }
+    const created = lines.filter((line) => line.startsWith('✅ Created tenant: bulk-'));
+    expect(created).toHaveLength(count);
+    expect(new Set(created).size).toBe(count);
+    expect(lines).toContain(`✅ Seeded ${count * 24} transactions (${count * 24} new, 0 updated, 0 unchanged)`);
+  }, 60_000);
 });
