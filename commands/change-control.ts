@@ -9,6 +9,7 @@ import { maskSecrets } from '../src/redact.js';
 import { latestDigestText } from '../src/render/blocks/change-control.js';
 import { usageText } from '../src/render/blocks/help.js';
 import { utcTime } from '../src/render/blocks/kit.js';
+import { mrkdwnInline } from '../src/render/escape.js';
 import type { Surfaces } from '../src/slack/router.js';
 import { registerChangeDecisions } from './change-decisions.js';
 
@@ -78,7 +79,7 @@ export function registerChangeControl(app: Surfaces, deps: Deps): void {
     if (result.outcome === 'failed' && typeof cause?.status === 'number') {
       const what = cause.response === undefined ? 'GitHub gave no answer' : `GitHub answered ${cause.status}`;
       return void (await reply(
-        `${what} while reading the merged pull requests (${maskSecrets(result.error)}); no digest was stored or posted. Try again later.`,
+        `${what} while reading the merged pull requests (${mrkdwnInline(maskSecrets(result.error))}); no digest was stored or posted. Try again later.`,
       ));
     }
     if (result.outcome !== 'done') rethrow(result);
