@@ -89,7 +89,7 @@ export async function startBot(options: BotOptions = {}): Promise<Bot> {
   let ownDatabase: TestDatabase | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl && TEST_DATABASE_URL) {
-    ownDatabase = await createTestDatabase('bot');
+    ownDatabase = await createTestDatabase('bot', { migrated: true });
     databaseUrl = ownDatabase.url;
   }
   const prefix = options.redisPrefix ?? redisPrefix();
