@@ -1,7 +1,6 @@
 // Once per `vitest run`: compiles the command line for the processes tests spawn (cli-build.ts), migrates the template
-// that bots' databases are copied from, tags the databases
-// this run creates, and at the end fails the run if any of them is left (a test that stops its bot in the wrong order
-// leaks one per run on the shared server).
+// that bots' databases are copied from, tags the databases this run creates, and at the end fails the run if any of
+// them is left (a test that stops its bot in the wrong order leaks one per run on the shared server).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
