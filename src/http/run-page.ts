@@ -35,7 +35,9 @@ export type RunPageDeps = Pick<Deps, 'config' | 'db' | 'roles' | 'chat' | 'fetch
 /** teamId: the bot's own workspace (auth.test), the only one whose members may sign in. */
 export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | undefined>) {
   const signIn = deps.config.signIn;
-  const signer = signIn && cookieSigner(deps.config.slack.signingSecret ?? signIn.clientSecret);
+  const secret = deps.config.slack.signingSecret ?? signIn?.clientSecret;
+  const sessions = signIn && secret ? cookieSigner(secret, SESSION_COOKIE) : undefined;
+  const signIns = signIn && secret ? cookieSigner(secret, SIGN_IN_COOKIE) : undefined;
   const secure = Boolean(signIn?.publicUrl.startsWith('https://'));
 
   const page = (res: ServerResponse, status: number, html: string, cookies: string[] = []) =>
@@ -44,13 +46,13 @@ export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | 
     page(res, status, refusalPageHtml(title, message), cookies);
 
   function startSignIn(res: ServerResponse, returnTo: string): void {
-    if (!signIn || !signer) return;
+    if (!signIn || !signIns) return;
     const state: SignInState = {
       state: randomBytes(16).toString('base64url'),
       nonce: randomBytes(16).toString('base64url'),
       returnTo,
     };
-    const cookie = signer.seal(state, new Date(deps.now().getTime() + SIGN_IN_MS));
+    const cookie = signIns.seal(state, new Date(deps.now().getTime() + SIGN_IN_MS));
     res
       .writeHead(302, {
         location: authorizeUrl(deps.config.slack.apiUrl, signIn, state),
@@ -62,7 +64,7 @@ export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | 
   }
 
   async function showRun(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    const session = signer?.open<Session>(readCookies(req)[SESSION_COOKIE], deps.now());
+    const session = sessions?.open<Session>(readCookies(req)[SESSION_COOKIE], deps.now());
     const team = await teamId();
     if (!session || typeof session.user !== 'string' || !team || session.team !== team)
       return startSignIn(res, `/runs/${id}`);
@@ -78,9 +80,9 @@ export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | 
   }
 
   async function callback(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!signIn || !signer) return;
+    if (!signIn || !signIns || !sessions) return;
     const clear = setCookie(SIGN_IN_COOKIE, '', 0, secure);
-    const started = signer.open<SignInState>(readCookies(req)[SIGN_IN_COOKIE], deps.now());
+    const started = signIns.open<SignInState>(readCookies(req)[SIGN_IN_COOKIE], deps.now());
     const again = 'Open the run link from Slack again to sign in.';
     if (!started || url.searchParams.get('state') !== started.state)
       return refuse(
@@ -101,7 +103,10 @@ export function runPageRoutes(deps: RunPageDeps, teamId: () => Promise<string | 
       deps.log.warn({ reason: result.reason }, 'sign in with slack refused');
       return refuse(res, 403, 'Sign-in refused', result.reason, [clear]);
     }
-    const session = signer.seal({ user: result.user, team: result.team }, new Date(deps.now().getTime() + SESSION_MS));
+    const session = sessions.seal(
+      { user: result.user, team: result.team },
+      new Date(deps.now().getTime() + SESSION_MS),
+    );
     // Only a run page of this bot: the return path is ours (sealed), and checked again all the same.
     const returnTo = RUN_PATH.test(started.returnTo) ? started.returnTo : undefined;
     deps.log.info({ user: result.user }, 'signed in with slack');

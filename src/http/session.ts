@@ -1,6 +1,7 @@
 // Signed cookies for the report pages: the sign-in session (who, which workspace, until when) and the short-lived
 // state of a sign-in under way. HMAC-SHA256 with a key derived from SLACK_SIGNING_SECRET, so no new secret is needed
-// and the signing secret itself never signs anything but Slack's requests.
+// and the signing secret itself never signs anything but Slack's requests. Each cookie has a key of its own: a value
+// sealed as one cookie never opens as the other.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -28,8 +29,9 @@ export interface CookieSigner {
   open<T>(cookie: string | undefined, now: Date): T | undefined;
 }
 
-export function cookieSigner(signingSecret: string): CookieSigner {
-  const key = Buffer.from(hkdfSync('sha256', signingSecret, 'opsbot', 'opsbot report pages cookie v1', 32));
+/** The signer of the cookie called name (SESSION_COOKIE, SIGN_IN_COOKIE). */
+export function cookieSigner(signingSecret: string, name: string): CookieSigner {
+  const key = Buffer.from(hkdfSync('sha256', signingSecret, 'opsbot', `opsbot report pages cookie ${name} v2`, 32));
   const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
   return {
     seal(value, expiresAt) {

@@ -98,7 +98,7 @@ describe('run report pages', () => {
 
   it('sends a second look at the page with a forged session cookie to sign in again', async () => {
     const browser = new Browser(bot);
-    const forged = cookieSigner('not-the-signing-secret').seal(
+    const forged = cookieSigner('not-the-signing-secret', 'opsbot_session').seal(
       { user: PEOPLE.admin, team: 'T_TEST' },
       new Date(Date.now() + 3_600_000),
     );
@@ -110,9 +110,30 @@ describe('run report pages', () => {
     expect((await browser.get(`/runs/${runId}`)).status).toBe(302);
   });
 
+  it('opens no value sealed as the sign-in cookie as a session, nor the reverse', async () => {
+    const browser = new Browser(bot);
+    const asSignIn = cookieSigner(SIGNING_SECRET, 'opsbot_sign_in').seal(
+      { user: PEOPLE.admin, team: 'T_TEST' },
+      new Date(Date.now() + 3_600_000),
+    );
+    browser.cookies.set('opsbot_session', asSignIn);
+    const res = await browser.get(`/runs/${runId}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toMatch(/\/openid\/connect\/authorize\?/);
+    // A session's value as the sign-in under way: the callback does not recognise it.
+    const asSession = cookieSigner(SIGNING_SECRET, 'opsbot_session').seal(
+      { state: 'known-state', nonce: 'n', returnTo: `/runs/${runId}` },
+      new Date(Date.now() + 3_600_000),
+    );
+    browser.cookies.set('opsbot_sign_in', asSession);
+    const back = await browser.get('/auth/slack/callback?state=known-state&code=c');
+    expect(back.status).toBe(400);
+    expect(await back.text()).toContain('Sign-in not recognised');
+  });
+
   it('sends an expired session to sign in again', async () => {
     const browser = new Browser(bot);
-    const expired = cookieSigner(SIGNING_SECRET).seal(
+    const expired = cookieSigner(SIGNING_SECRET, 'opsbot_session').seal(
       { user: PEOPLE.admin, team: 'T_TEST' },
       new Date(Date.now() - 1000),
     );
