@@ -11,6 +11,7 @@ import { waitForReply } from '../access/fixtures.js';
 import { type Bot, startBot } from '../support/bot.js';
 import { type FakeGithub, MEMBER_TOKEN, startFakeGithub } from '../support/fake-github.js';
 import { fakePull } from '../support/fake-github-pulls.js';
+import { HOSTILE, slackProblems } from '../support/hostile.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { textOf } from '../support/slack-fake.js';
 
@@ -195,7 +196,9 @@ describeWithPostgres('the scheduled digest', () => {
     }
   }, 45_000);
 
-  it('says what GitHub answered when a repository cannot be read, and stores nothing', async () => {
+  it('says what GitHub answered when a repository cannot be read, its words escaped, and stores nothing', async () => {
+    // GitHub's error text is foreign: here it tries to ping the channel and forge a link.
+    github.repos.refused.set('acme/gone', { status: 404, message: HOSTILE[0]! });
     const other = await startBot({
       now: () => NOW,
       env: {
@@ -208,9 +211,12 @@ describeWithPostgres('the scheduled digest', () => {
     try {
       const from = other.slack.callsOf('response_url').length;
       await other.slash('/change-control', 'run', { user: REVIEWER });
-      expect(await waitForReply(other, from, /GitHub answered/)).toMatch(
+      const reply = await waitForReply(other, from, /GitHub answered/);
+      expect(reply).toMatch(
         /^GitHub answered 404 while reading the merged pull requests \(.*\); no digest was stored or posted\. Try again later\.$/,
       );
+      expect(reply).toContain('&lt;!channel&gt; down? see &lt;https://evil.example/login|the status page&gt; &amp; retry');
+      expect(slackProblems({ text: reply })).toEqual([]);
       expect(await other.db.query('select 1 from change_control_digests')).toEqual([]);
       expect(await other.db.query("select outcome from audit_events where action = 'change-control.run'")).toEqual([
         { outcome: 'error' },

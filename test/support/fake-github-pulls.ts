@@ -58,6 +58,8 @@ export function fakePull(number: number, overrides: Partial<FakePull> = {}): Fak
 
 export class FakeRepos {
   readonly repos = new Map<string, FakeRepo>();
+  /** Repositories GitHub refuses, with the status and message it answers every request about them with. */
+  readonly refused = new Map<string, { status: number; message: string }>();
 
   add(repo: string, pulls: FakePull[], defaultBranch = 'main'): void {
     this.repos.set(repo, { defaultBranch, pulls });
@@ -69,6 +71,8 @@ export class FakeRepos {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[0] === 'search' && parts[1] === 'issues') return this.search(url, answer);
     if (parts[0] !== 'repos') return undefined;
+    const refusal = this.refused.get(`${parts[1]}/${parts[2]}`);
+    if (refusal) return answer(refusal.status, { message: refusal.message });
     const repo = this.repos.get(`${parts[1]}/${parts[2]}`);
     if (!repo)
       return parts[3] === 'issues' && parts[5] !== 'events' ? undefined : answer(404, { message: 'Not Found' });
