@@ -1,6 +1,7 @@
 // Once per `vitest run`: compiles the command line for the processes tests spawn (cli-build.ts), migrates the template
 // that bots' databases are copied from, tags the databases this run creates, and at the end fails the run if any of
-// them is left (a test that stops its bot in the wrong order leaks one per run on the shared server).
+// them is left (a test that stops its bot in the wrong order leaks one per run on the shared server). A run that was
+// killed cleans nothing up: the next run drops the databases of runs that started more than STALE_RUN_MS ago.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
@@ -11,12 +12,17 @@ import { urlFor } from './infra.js';
 // vitest calls it for the root config and again for each project that extends it (vitest.config.ts): the first call
 // does the work, the others leave it to it.
 const DONE = Symbol.for('opsbot.global-setup');
+// Far longer than any run takes (about 3 minutes), so no database of a run still going is touched.
+const STALE_RUN_MS = 6 * 3_600_000;
+// A run's tag: its start in milliseconds (base 36, 8 characters) and 4 random hex digits.
+const RUN_TAG = /^opsbot_(?:.*_r|template_)([0-9a-z]{8})[0-9a-f]{4}(?:_[0-9a-f]{10})?$/;
 
 export default async function setup() {
   const state = globalThis as { [DONE]?: true };
   if (state[DONE]) return () => {};
   state[DONE] = true;
-  const run = randomBytes(3).toString('hex');
+  const run = `${Date.now().toString(36).padStart(8, '0')}${randomBytes(2).toString('hex')}`;
+  await dropStaleRuns();
   // Workers inherit it: infra.ts puts it into every database name.
   process.env.OPSBOT_TEST_RUN = run;
   // And this one: process.ts spawns the compiled command line with plain node.
@@ -70,4 +76,24 @@ async function createTemplate(run: string): Promise<string | undefined> {
   }
   process.env.OPSBOT_TEST_TEMPLATE = name;
   return name;
+}
+
+/** Drops the databases of runs that started more than STALE_RUN_MS ago: runs killed before their teardown. */
+async function dropStaleRuns(): Promise<void> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'opsbot%'",
+    );
+    for (const { datname } of rows) {
+      const started = RUN_TAG.exec(datname)?.[1];
+      if (started && Date.now() - Number.parseInt(started, 36) > STALE_RUN_MS)
+        await client.query(`drop database if exists "${datname}" with (force)`);
+    }
+  } finally {
+    await client.end();
+  }
 }
