@@ -7,9 +7,9 @@ const ISOLATED = ['test/outage/bounded-state.test.ts'];
 export default defineConfig({
   test: {
     // Each file gets its own databases, Redis prefixes and servers, so files run side by side; most of a file's time is
-    // waiting, so more files than cores. On 2 cores (one day, one machine): 295 s with two workers, 194-229 s with four,
-    // 180-262 s with six, where the machine is saturated and timing-bound tests start to see a loaded host.
-    // TEST_WORKERS overrides the four.
+    // waiting, so more files than cores. On 2 cores (one machine, one day each): 295 s with two workers, 194-229 s with
+    // four; with bots' databases copied from a template, 186 s with four, 181 s with five, 176 s with six, where the
+    // machine is saturated and timing-bound tests start to see a loaded host. TEST_WORKERS overrides the four.
     pool: 'forks',
     maxWorkers: Number(process.env.TEST_WORKERS) || 4,
     testTimeout: 30_000,
