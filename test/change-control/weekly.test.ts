@@ -215,7 +215,9 @@ describeWithPostgres('the scheduled digest', () => {
       expect(reply).toMatch(
         /^GitHub answered 404 while reading the merged pull requests \(.*\); no digest was stored or posted\. Try again later\.$/,
       );
-      expect(reply).toContain('&lt;!channel&gt; down? see &lt;https://evil.example/login|the status page&gt; &amp; retry');
+      expect(reply).toContain(
+        '&lt;!channel&gt; down? see &lt;https://evil.example/login|the status page&gt; &amp; retry',
+      );
       expect(slackProblems({ text: reply })).toEqual([]);
       expect(await other.db.query('select 1 from change_control_digests')).toEqual([]);
       expect(await other.db.query("select outcome from audit_events where action = 'change-control.run'")).toEqual([

@@ -69,7 +69,7 @@ describeWithPostgres('the quarterly evidence package', () => {
     expect(byId['restore-drills'].requirement).toContain('every month');
     expect(byId['access-reviews'].requirement).toContain('every week');
     expect(byId['restore-drills'].happened[0]).toContain('3 drills: 3 PASS');
-    expect(byId['uptime'].happened).toHaveLength(3);
+    expect(byId.uptime.happened).toHaveLength(3);
 
     const markdown = await readFile(join(pkg, 'INDEX.md'), 'utf8');
     expect(markdown).toContain('## Access reviews: **1 gap**');

@@ -38,7 +38,7 @@ export default async function setup() {
     try {
       if (template) await client.query(`drop database if exists ${template} with (force)`);
       const { rows } = await client.query<{ datname: string }>(
-        String.raw`select datname from pg_database where datname like $1 order by 1`,
+        'select datname from pg_database where datname like $1 order by 1',
         [`opsbot\\_%\\_r${run}\\_%`],
       );
       if (rows.length) {
