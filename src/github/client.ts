@@ -5,9 +5,10 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { timedFetch } from './timed-fetch.js';
+import { timedFetch, timeoutRetries } from './timed-fetch.js';
 
-const GitHub = Octokit.plugin(throttling, retry);
+// timeoutRetries before retry: its error hook runs first and caps the retries of a request that timed out.
+const GitHub = Octokit.plugin(throttling, timeoutRetries, retry);
 
 /** Undefined without GITHUB_TOKEN and GITHUB_ORG: sources that need GitHub then say "SKIPPED: no credentials". */
 export function createGithub(config: Config['github'], log: Logger): Octokit | undefined {
@@ -17,7 +18,8 @@ export function createGithub(config: Config['github'], log: Logger): Octokit | u
 
 /**
  * Undefined without GITHUB_TOKEN; repository-level work (change control) needs no org. retries: how often a failed
- * request (5xx, unreachable) is tried again, a second, then 4, then 9 apart; rate limits are waited out regardless.
+ * request (5xx, unreachable) is tried again, a second, then 4, then 9 apart (one that timed out: once, TIMEOUT_RETRIES);
+ * rate limits are waited out regardless.
  */
 export function createGithubClient(
   config: Config['github'],

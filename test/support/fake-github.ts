@@ -92,6 +92,7 @@ export class FakeGithub {
   url = '';
   private inFlight = 0;
   private rateLimited: { retryAfter: number; status: 403 | 429 }[] = [];
+  private failing: number[] = [];
   private server: Server | undefined;
 
   constructor(options: FakeGithubOptions = {}) {
@@ -126,6 +127,11 @@ export class FakeGithub {
     this.rateLimited.push(...Array.from({ length: times }, () => ({ retryAfter: retryAfterSeconds, status })));
   }
 
+  /** The next `times` requests get a server error (502 unless told): GitHub having a bad moment. */
+  failNext(times = 1, status = 502): void {
+    this.failing.push(...Array.from({ length: times }, () => status));
+  }
+
   /** Requests whose path starts with prefix (all of them without one). */
   requestsTo(prefix = '', method?: string): GithubRequest[] {
     return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method));
@@ -152,6 +158,8 @@ export class FakeGithub {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      const failing = this.failing.shift();
+      if (failing !== undefined) return send(res, failing, { message: 'Server Error' });
       const limited = this.rateLimited.shift();
       if (limited !== undefined) {
         return send(
