@@ -32,11 +32,13 @@ export function timedFetch(timeoutMs: number): typeof fetch {
  * out is tried again TIMEOUT_RETRIES times, not as often as a 5xx. Each try waits the full GITHUB_TIMEOUT_MS, so at the
  * default 30 s four tries held a review for over two minutes; two hold it for one.
  */
-export function timeoutRetries(octokit: Pick<Octokit, 'hook'>): void {
-  octokit.hook.error('request', (error, options) => {
+export function timeoutRetries(octokit: Pick<Octokit, 'hook'>, options: { retry?: { retries?: number } } = {}): void {
+  // Never more than the client allows any request (a client made with retries: 0 tries nothing again).
+  const cap = Math.min(options.retry?.retries ?? TIMEOUT_RETRIES, TIMEOUT_RETRIES);
+  octokit.hook.error('request', (error, requestOptions) => {
     if ((error as { cause?: unknown }).cause instanceof GithubTimeoutError) {
-      const request = options.request as { retries?: number };
-      request.retries = Math.min(request.retries ?? TIMEOUT_RETRIES, TIMEOUT_RETRIES);
+      const request = requestOptions.request as { retries?: number };
+      request.retries = Math.min(request.retries ?? cap, cap);
     }
     throw error;
   });

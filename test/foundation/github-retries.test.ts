@@ -15,10 +15,11 @@ describe('GitHub retries', () => {
     await github?.stop();
   });
 
-  const client = (timeoutMs: number) => {
+  const client = (timeoutMs: number, options: { retries?: number } = {}) => {
     const octokit = createGithubClient(
       { token: OWNER_TOKEN, apiUrl: github!.url, timeoutMs } as Config['github'],
       silent,
+      options,
     );
     if (!octokit) throw new Error('no client');
     return octokit;
@@ -43,4 +44,13 @@ describe('GitHub retries', () => {
     // Two tries of 200 ms, a second apart: not four, which would add 4 and 9 s.
     expect(Date.now() - started).toBeLessThan(4_000);
   }, 20_000);
+
+  it('tries nothing again for a client made to try nothing again, a timeout included', async () => {
+    github = await new FakeGithub({ members: generateMembers(2), delayMs: 600_000 }).start();
+    const error = await client(200, { retries: 0 })
+      .request('GET /orgs/{org}/members', { org: 'acme' })
+      .catch((e: unknown) => e);
+    expect((error as { cause?: unknown }).cause).toBeInstanceOf(GithubTimeoutError);
+    expect(github.requestsTo('/orgs/acme/members')).toHaveLength(1);
+  });
 });
