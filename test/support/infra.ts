@@ -39,51 +39,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-// One connection per worker for creating and dropping databases: a connection costs the server a process and some
-// 20 ms of CPU, and a run creates some 170 databases. Opened again when it is lost, and closed once idle for
-// ADMIN_IDLE_MS, so that it never keeps a process (a benchmark, a script) from exiting.
-const ADMIN_IDLE_MS = 2000;
-let admin: Promise<pg.Client> | undefined;
-let idle: NodeJS.Timeout | undefined;
-function adminClient(): Promise<pg.Client> {
-  admin ??= (async () => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    const forget = () => {
-      if (admin === opened) admin = undefined;
-    };
-    client.on('error', forget);
-    client.on('end', forget);
-    await client.connect();
-    return client;
-  })().catch((error) => {
-    admin = undefined;
-    throw error;
-  });
-  const opened = admin;
-  return admin;
-}
-// Statements on the shared connection, one at a time: CREATE and DROP DATABASE can't share a transaction block.
-let adminQueue: Promise<unknown> = Promise.resolve();
-let pending = 0;
-function adminQuery(sql: string): Promise<void> {
-  pending += 1;
-  clearTimeout(idle);
-  const next = adminQueue.then(async () => {
-    await (await adminClient()).query(sql);
-  });
-  adminQueue = next
-    .catch(() => {})
-    .finally(() => {
-      pending -= 1;
-      if (pending === 0) idle = setTimeout(closeAdmin, ADMIN_IDLE_MS).unref();
-    });
-  return next;
-}
-function closeAdmin(): void {
-  if (pending > 0 || !admin) return;
-  const closing = admin;
-  admin = undefined;
-  void closing.then((client) => client.end()).catch(() => {});
+// One connection per worker for creating and dropping databases, one statement at a time: a connection costs the
+// server a process and some 20 ms of CPU, and a run creates some 170 databases. pg's pool opens it again when it is
+// lost, and lets a process (a benchmark, a script) exit while it sits idle.
+let admin: pg.Pool | undefined;
+async function adminQuery(sql: string): Promise<void> {
+  admin ??= new pg.Pool({
+    connectionString: TEST_DATABASE_URL,
+    max: 1,
+    idleTimeoutMillis: 2000,
+    allowExitOnIdle: true,
+  }).on('error', () => {});
+  await admin.query(sql);
 }
 
 export interface TestDatabaseOptions {
