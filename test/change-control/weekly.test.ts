@@ -18,6 +18,10 @@ import { textOf } from '../support/slack-fake.js';
 const NOW = new Date('2026-11-30T09:00:00Z');
 const REVIEWER = 'U0REVIEW1';
 
+/** A bot on Monday morning that reads GitHub with a member's token, REVIEWER its reviewer. */
+const digestBot = (env: Record<string, string>) =>
+  startBot({ now: () => NOW, env: { GITHUB_TOKEN: MEMBER_TOKEN, OPSBOT_REVIEWERS: REVIEWER, ...env } });
+
 it('refuses bad command text with the usage, and runs nothing', async () => {
   const bot = await startBot({ env: { OPSBOT_REVIEWERS: REVIEWER } });
   try {
@@ -83,15 +87,10 @@ describeWithPostgres('the scheduled digest', () => {
         ],
       }),
     ]);
-    bot = await startBot({
-      now: () => NOW,
-      env: {
-        GITHUB_TOKEN: MEMBER_TOKEN,
-        GITHUB_API_URL: github.url,
-        CHANGE_REPOS: 'acme/web',
-        SLACK_COMPLIANCE_CHANNEL: 'C_COMPLIANCE',
-        OPSBOT_REVIEWERS: REVIEWER,
-      },
+    bot = await digestBot({
+      GITHUB_API_URL: github.url,
+      CHANGE_REPOS: 'acme/web',
+      SLACK_COMPLIANCE_CHANNEL: 'C_COMPLIANCE',
     });
   });
   afterAll(() => Promise.all([bot?.stop(), github?.stop()]));
@@ -173,16 +172,7 @@ describeWithPostgres('the scheduled digest', () => {
 
   it('says GitHub gave no answer when it never answers within GITHUB_TIMEOUT_MS, and stores nothing', async () => {
     const silent = await startFakeGithub({ delayMs: 600_000 });
-    const other = await startBot({
-      now: () => NOW,
-      env: {
-        GITHUB_TOKEN: MEMBER_TOKEN,
-        GITHUB_API_URL: silent.url,
-        GITHUB_TIMEOUT_MS: '300',
-        CHANGE_REPOS: 'acme/web',
-        OPSBOT_REVIEWERS: REVIEWER,
-      },
-    });
+    const other = await digestBot({ GITHUB_API_URL: silent.url, GITHUB_TIMEOUT_MS: '300', CHANGE_REPOS: 'acme/web' });
     try {
       const from = other.slack.callsOf('response_url').length;
       await other.slash('/change-control', 'run', { user: REVIEWER });
@@ -202,15 +192,7 @@ describeWithPostgres('the scheduled digest', () => {
   it('says what GitHub answered when a repository cannot be read, its words escaped, and stores nothing', async () => {
     // GitHub's error text is foreign: here it tries to ping the channel and forge a link.
     github.repos.refused.set('acme/gone', { status: 404, message: HOSTILE[0]! });
-    const other = await startBot({
-      now: () => NOW,
-      env: {
-        GITHUB_TOKEN: MEMBER_TOKEN,
-        GITHUB_API_URL: github.url,
-        CHANGE_REPOS: 'acme/web,acme/gone',
-        OPSBOT_REVIEWERS: REVIEWER,
-      },
-    });
+    const other = await digestBot({ GITHUB_API_URL: github.url, CHANGE_REPOS: 'acme/web,acme/gone' });
     try {
       const from = other.slack.callsOf('response_url').length;
       await other.slash('/change-control', 'run', { user: REVIEWER });

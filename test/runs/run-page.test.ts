@@ -7,6 +7,9 @@ import { SIGNING_SECRET } from '../support/sign.js';
 import { Browser, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, signInEnv } from './helpers.js';
 
 const PEOPLE = { admin: 'U_ADMIN', operator: 'U_OPER', reviewer: 'U_REV', nobody: 'U_NOBODY' } as const;
+/** A cookie value as opsbot seals the cookie called name, expiring inMs from now (in the past when negative). */
+const sealed = (name: string, value: object, inMs: number, secret = SIGNING_SECRET) =>
+  cookieSigner(secret, name).seal(value, new Date(Date.now() + inMs));
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)> "quoted" & 'single'`;
 
 describe('run report pages', () => {
@@ -98,9 +101,11 @@ describe('run report pages', () => {
 
   it('sends a second look at the page with a forged session cookie to sign in again', async () => {
     const browser = new Browser(bot);
-    const forged = cookieSigner('not-the-signing-secret', 'opsbot_session').seal(
+    const forged = sealed(
+      'opsbot_session',
       { user: PEOPLE.admin, team: 'T_TEST' },
-      new Date(Date.now() + 3_600_000),
+      3_600_000,
+      'not-the-signing-secret',
     );
     browser.cookies.set('opsbot_session', forged);
     const res = await browser.get(`/runs/${runId}`);
@@ -112,18 +117,16 @@ describe('run report pages', () => {
 
   it('opens no value sealed as the sign-in cookie as a session, nor the reverse', async () => {
     const browser = new Browser(bot);
-    const asSignIn = cookieSigner(SIGNING_SECRET, 'opsbot_sign_in').seal(
-      { user: PEOPLE.admin, team: 'T_TEST' },
-      new Date(Date.now() + 3_600_000),
-    );
+    const asSignIn = sealed('opsbot_sign_in', { user: PEOPLE.admin, team: 'T_TEST' }, 3_600_000);
     browser.cookies.set('opsbot_session', asSignIn);
     const res = await browser.get(`/runs/${runId}`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toMatch(/\/openid\/connect\/authorize\?/);
     // A session's value as the sign-in under way: the callback does not recognise it.
-    const asSession = cookieSigner(SIGNING_SECRET, 'opsbot_session').seal(
+    const asSession = sealed(
+      'opsbot_session',
       { state: 'known-state', nonce: 'n', returnTo: `/runs/${runId}` },
-      new Date(Date.now() + 3_600_000),
+      3_600_000,
     );
     browser.cookies.set('opsbot_sign_in', asSession);
     const back = await browser.get('/auth/slack/callback?state=known-state&code=c');
@@ -133,10 +136,7 @@ describe('run report pages', () => {
 
   it('sends an expired session to sign in again', async () => {
     const browser = new Browser(bot);
-    const expired = cookieSigner(SIGNING_SECRET, 'opsbot_session').seal(
-      { user: PEOPLE.admin, team: 'T_TEST' },
-      new Date(Date.now() - 1000),
-    );
+    const expired = sealed('opsbot_session', { user: PEOPLE.admin, team: 'T_TEST' }, -1000);
     browser.cookies.set('opsbot_session', expired);
     const res = await browser.get(`/runs/${runId}`);
     expect(res.status).toBe(302);
