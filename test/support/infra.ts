@@ -40,14 +40,15 @@ export interface TestDatabase {
 }
 
 // One connection per worker for creating and dropping databases, one statement at a time: a connection costs the
-// server a process and some 20 ms of CPU, and a run creates some 170 databases. pg's pool opens it again when it is
-// lost, and lets a process (a benchmark, a script) exit while it sits idle.
+// server a process and some 20 ms of CPU, and a run creates some 170 databases. pg's pool keeps it for the worker's
+// life (no idle timeout), opens it again when it is lost, and lets a process (a benchmark, a script) exit while it is
+// idle.
 let admin: pg.Pool | undefined;
 async function adminQuery(sql: string): Promise<void> {
   admin ??= new pg.Pool({
     connectionString: TEST_DATABASE_URL,
     max: 1,
-    idleTimeoutMillis: 2000,
+    idleTimeoutMillis: 0,
     allowExitOnIdle: true,
   }).on('error', () => {});
   await admin.query(sql);
