@@ -27,7 +27,7 @@ export interface SeedOptions {
 export type SeedDeps = Partial<Pick<Deps, 'now' | 'mail' | 'log'>> & Pick<Deps, 'targets'>;
 
 // Serialises seeding of one database across opsbot replicas, the CLI, and anything else that uses it. ("seed" in ASCII.)
-const SEED_ADVISORY_LOCK = 0x73656564;
+export const SEED_ADVISORY_LOCK = 0x73656564;
 const RULE = '='.repeat(44);
 
 export async function seedPilots(targetUrl: string, options: SeedOptions, deps: SeedDeps): Promise<SeedReport> {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupDir, createSource, type Source } from '../drill/helpers.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
-import { runOpsbot } from '../support/process.js';
+// As processes: the AWS SDK takes its credentials from the process's own environment.
+import { runOpsbotProcess as runOpsbot } from '../support/process.js';
 import { type S3Server, startS3Server } from '../support/s3-server.js';
 
 vi.setConfig({ testTimeout: 120_000 });

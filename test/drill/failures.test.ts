@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
-import { runOpsbot } from '../support/process.js';
+import { runOpsbot, runOpsbotProcess } from '../support/process.js';
 import {
   backupDir,
   createSource,
@@ -92,7 +92,7 @@ exit 1
   });
 
   it('names the package to install when pg_dump is not on PATH', async () => {
-    const result = await runOpsbot(['backup', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
+    const result = await runOpsbotProcess(['backup', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       `pg_dump was not found on PATH: install the PostgreSQL client tools (Debian/Ubuntu: \`apt-get install postgresql-client-${serverMajor}\``,
@@ -157,7 +157,7 @@ exit 1
   });
 
   it('names the package to install when pg_restore is not on PATH, before creating anything', async () => {
-    const result = await runOpsbot(['drill', 'restore', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
+    const result = await runOpsbotProcess(['drill', 'restore', 'staging'], env({ PATH: '/nonexistent-opsbot-path' }));
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('pg_restore was not found on PATH: install the PostgreSQL client tools');
     const [run] = await state.query<{ id: string }>(

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
 import { stopEmbeddedServer } from '../../src/store/embedded-server.js';
-import { runOpsbot } from '../support/process.js';
+import { runOpsbotProcess } from '../support/process.js';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -80,10 +80,10 @@ describe('the opsbot command line', () => {
     const state = mkdtempSync(join(tmpdir(), 'opsbot-cli-state-'));
     const env = { DATA_DIR: state, SLACK_BOT_TOKEN: 'xoxb-1-2-3' };
     try {
-      const migrated = await runOpsbot(['migrate'], env);
+      const migrated = await runOpsbotProcess(['migrate'], env);
       expect(migrated.code, migrated.stderr).toBe(0);
       expect(migrated.stdout).toMatch(/^Applied 001_core\.sql(, [\w.]+)*\.\n$/);
-      const verified = await runOpsbot(['audit', 'verify'], env);
+      const verified = await runOpsbotProcess(['audit', 'verify'], env);
       expect(verified.code, verified.stderr).toBe(0);
       expect(verified.stdout).toMatch(/^Rows walked: 0\nHead hash: 0{64}\nAudit chain OK\.\n$/);
       // The in-process coordination warning is a log line: on stderr.

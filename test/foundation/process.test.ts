@@ -7,7 +7,7 @@ import { createAudit } from '../../src/store/audit.js';
 import { postgresDb } from '../../src/store/postgres.js';
 import { TEST_BOT_TOKEN } from '../support/bot.js';
 import { createTestDatabase, describeWithPostgres } from '../support/infra.js';
-import { freePort, runOpsbot, spawnOpsbot, waitForOk } from '../support/process.js';
+import { freePort, runOpsbot, runOpsbotProcess, spawnOpsbot, waitForOk } from '../support/process.js';
 import { SIGNING_SECRET } from '../support/sign.js';
 import { type FakeSlack, startFakeSlack } from '../support/slack-fake.js';
 
@@ -24,7 +24,7 @@ describe('the opsbot process', () => {
   });
 
   it('exits 2 without Slack variables, naming each missing one, with no stack trace', async () => {
-    const { code, stderr } = await runOpsbot(['serve'], {});
+    const { code, stderr } = await runOpsbotProcess(['serve'], {});
     expect(code).toBe(2);
     expect(stderr).toContain('SLACK_BOT_TOKEN: is not set');
     expect(stderr).toContain('SLACK_SIGNING_SECRET: is not set');
@@ -32,7 +32,7 @@ describe('the opsbot process', () => {
   });
 
   it('lists every configuration problem at once', async () => {
-    const { code, stderr } = await runOpsbot(['serve'], {
+    const { code, stderr } = await runOpsbotProcess(['serve'], {
       SLACK_BOT_TOKEN: 'not-a-bot-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       PORT: 'eighty',
