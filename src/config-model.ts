@@ -137,8 +137,19 @@ export interface HttpConfig {
   requestTimeoutMs: number;
 }
 
-/** BACKUP_STORAGE=s3://bucket/prefix and its S3_* settings; credentials come from the AWS SDK's own chain. */
+/**
+ * BACKUP_STORAGE=s3://bucket/prefix and its S3_* settings. credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+ * (and AWS_SESSION_TOKEN) of the configuration's environment; without them, the AWS SDK's own chain (a profile, a role).
+ */
+export type ChecksumWhen = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
 export interface S3StorageConfig {
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * AWS_REQUEST_CHECKSUM_CALCULATION and AWS_RESPONSE_CHECKSUM_VALIDATION (the SDK's own names): WHEN_REQUIRED for
+   * S3-compatible servers that predate the SDK's default CRC checksums; unset, the SDK's default (WHEN_SUPPORTED).
+   */
+  checksums?: { request?: ChecksumWhen; response?: ChecksumWhen };
   bucket: string;
   /** Without leading or trailing `/`; '' for the bucket's root. */
   prefix: string;
@@ -217,5 +228,16 @@ export function describeConfig(config: Config): unknown {
     },
     remote: { url: config.remote.url, token: secret(config.remote.token) },
     audit: { ...config.audit, key: secret(config.audit.key) },
+    backup: {
+      ...config.backup,
+      s3: config.backup.s3 && {
+        ...config.backup.s3,
+        credentials: config.backup.s3.credentials && {
+          accessKeyId: config.backup.s3.credentials.accessKeyId,
+          secretAccessKey: MASK,
+          sessionToken: secret(config.backup.s3.credentials.sessionToken),
+        },
+      },
+    },
   });
 }

@@ -1,7 +1,8 @@
 // Where backups are kept: BACKUP_STORAGE=s3://bucket/prefix with its S3_* settings, or (unset) the local BACKUP_DIR.
-// Read by config.ts, which reports its problems with every other one. Credentials are never read here: the AWS SDK
-// takes them from its standard chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, or a role).
-import { count, flag, httpUrl, type S3StorageConfig } from './config-model.js';
+// Read by config.ts, which reports its problems with every other one. Credentials are AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN) of the same environment as every other setting; without them, the AWS
+// SDK's standard chain finds its own (a profile, a role).
+import { type ChecksumWhen, count, flag, httpUrl, type S3StorageConfig } from './config-model.js';
 import { maskUrl } from './redact.js';
 
 type Env = Record<string, string | undefined>;
@@ -66,12 +67,43 @@ export function readStorage(env: Env, problems: string[]): S3StorageConfig | und
     problems.push(
       `AWS_REGION: is not set, and S3 needs the bucket's region (with S3_ENDPOINT it defaults to us-east-1). Example: AWS_REGION=eu-central-1`,
     );
+  const credentials = readCredentials(env, problems);
+  const request = checksumWhen(env, 'AWS_REQUEST_CHECKSUM_CALCULATION', problems);
+  const response = checksumWhen(env, 'AWS_RESPONSE_CHECKSUM_VALIDATION', problems);
   if (typeof parsed === 'string') return undefined;
   return {
     ...parsed,
+    ...(credentials ? { credentials } : {}),
+    ...(request || response ? { checksums: { request, response } } : {}),
     endpoint,
     forcePathStyle: pathStyle.success ? pathStyle.data : false,
     region: region ?? 'us-east-1',
     objectLockDays: lock?.success ? lock.data : undefined,
   };
+}
+
+function readCredentials(env: Env, problems: string[]): S3StorageConfig['credentials'] {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  const sessionToken = env.AWS_SESSION_TOKEN?.trim() || undefined;
+  if (!accessKeyId && !secretAccessKey) return undefined;
+  if (!accessKeyId || !secretAccessKey) {
+    const [given, missing] = accessKeyId
+      ? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
+      : ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'];
+    problems.push(
+      `${missing}: is not set while ${given} is: set both (or neither, to use a profile or a role). Example: ${missing}=…`,
+    );
+    return undefined;
+  }
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+function checksumWhen(env: Env, name: string, problems: string[]): ChecksumWhen | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = raw.toUpperCase();
+  if (value === 'WHEN_SUPPORTED' || value === 'WHEN_REQUIRED') return value;
+  problems.push(`${name}: \`${raw}\` must be WHEN_SUPPORTED or WHEN_REQUIRED. Example: ${name}=WHEN_REQUIRED`);
+  return undefined;
 }

@@ -10,6 +10,8 @@ const SECRET_KEYS = [
   'signingSecret',
   'clientSecret',
   'client_secret',
+  'secretAccessKey',
+  'sessionToken',
   'password',
   'secret',
   'authorization',

@@ -48,6 +48,8 @@ export async function buildDeps(config: Config, options: DepsOptions = {}): Prom
     config.githubApp.webhookSecret,
     config.remote.token,
     config.audit.key,
+    config.backup.s3?.credentials?.secretAccessKey,
+    config.backup.s3?.credentials?.sessionToken,
     config.signIn?.clientSecret,
     ...config.api.tokens.map((t) => t.token),
   ];

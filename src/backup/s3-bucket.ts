@@ -30,11 +30,14 @@ const notFound = (error: unknown) => {
 export async function openBucket(config: S3StorageConfig): Promise<Bucket> {
   const s3 = await import('@aws-sdk/client-s3');
   const { Upload } = await import('@aws-sdk/lib-storage');
-  // Credentials, and AWS_REQUEST_CHECKSUM_CALCULATION and the like, come from the SDK's own standard chain.
+  // Credentials and checksum modes from the configuration; without them, the SDK's own standard chain and defaults.
   const client = new s3.S3Client({
     region: config.region,
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+    ...(config.checksums?.request ? { requestChecksumCalculation: config.checksums.request } : {}),
+    ...(config.checksums?.response ? { responseChecksumValidation: config.checksums.response } : {}),
   });
   const Bucket = config.bucket;
   async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {

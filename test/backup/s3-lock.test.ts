@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupDir, createSource, type Source } from '../drill/helpers.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
-// As processes: the AWS SDK takes its credentials from the process's own environment.
-import { runOpsbotProcess as runOpsbot } from '../support/process.js';
+import { runOpsbot } from '../support/process.js';
 import { type LockFront, objectLockFront } from '../support/s3-lock-front.js';
 import { type S3Server, startS3Server } from '../support/s3-server.js';
 

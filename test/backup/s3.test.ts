@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { backupDir, createSource, type Source } from '../drill/helpers.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
-// As processes: the AWS SDK takes its credentials from the process's own environment.
-import { runOpsbotProcess as runOpsbot } from '../support/process.js';
+import { runOpsbot } from '../support/process.js';
 import { type S3Server, startS3Server } from '../support/s3-server.js';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -213,11 +212,19 @@ describeWithPostgres('BACKUP_STORAGE and S3_* configuration', () => {
   });
 
   it('names each bad S3_* setting at once, and S3_OBJECT_LOCK_DAYS without object storage', async () => {
-    const [bad, local, noRegion] = await Promise.all([
+    const [bad, local, noRegion, halfKey] = await Promise.all([
       backupWith({ S3_ENDPOINT: 'minio:9000', S3_FORCE_PATH_STYLE: 'maybe', S3_OBJECT_LOCK_DAYS: '0' }),
       backupWith({ BACKUP_STORAGE: undefined, S3_OBJECT_LOCK_DAYS: '30' }),
       backupWith({ S3_ENDPOINT: undefined, AWS_REGION: undefined }),
+      backupWith({ AWS_SECRET_ACCESS_KEY: undefined, AWS_REQUEST_CHECKSUM_CALCULATION: 'sometimes' }),
     ]);
+    expect(halfKey.code).toBe(2);
+    expect(halfKey.stderr).toContain(
+      'AWS_SECRET_ACCESS_KEY: is not set while AWS_ACCESS_KEY_ID is: set both (or neither, to use a profile or a role).',
+    );
+    expect(halfKey.stderr).toContain(
+      'AWS_REQUEST_CHECKSUM_CALCULATION: `sometimes` must be WHEN_SUPPORTED or WHEN_REQUIRED.',
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
       'S3_ENDPOINT: `minio:9000` is not an http(s) URL. Example: S3_ENDPOINT=http://minio:9000',
@@ -231,5 +238,21 @@ describeWithPostgres('BACKUP_STORAGE and S3_* configuration', () => {
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toContain("AWS_REGION: is not set, and S3 needs the bucket's region");
     expect(await s3.keys()).toEqual([]);
+  });
+
+  it('takes its credentials from the same environment as every other setting, and config check masks the secret', async () => {
+    const checked = await runOpsbot(['config', 'check'], {
+      SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+      SLACK_SIGNING_SECRET: 'a-signing-secret',
+      ...s3.env,
+      // s3rver's own secret is its key id: a distinct one shows that only the key id is printed.
+      AWS_SECRET_ACCESS_KEY: 'distinct-secret-value',
+      BACKUP_STORAGE: `s3://${s3.bucket}/opsbot`,
+    });
+    expect(checked.code).toBe(0);
+    const shown = JSON.parse(checked.stdout.slice(0, checked.stdout.lastIndexOf('}') + 1));
+    expect(shown.backup.s3.credentials).toEqual({ accessKeyId: s3.env.AWS_ACCESS_KEY_ID, secretAccessKey: '****' });
+    expect(shown.backup.s3.checksums).toEqual({ request: 'WHEN_REQUIRED', response: 'WHEN_REQUIRED' });
+    expect(checked.stdout + checked.stderr).not.toContain('distinct-secret-value');
   });
 });
