@@ -8,10 +8,11 @@ export default defineConfig({
   test: {
     // Each file gets its own databases, Redis prefixes and servers, so files run side by side; most of a file's time is
     // waiting, so more files than cores. On 2 cores (one machine, one day each): 295 s with two workers, 194-229 s with
-    // four; with bots' databases copied from a template, 186 s with four, 181 s with five, 176 s with six, where the
-    // machine is saturated and timing-bound tests start to see a loaded host. TEST_WORKERS overrides the four.
+    // four; with bots' databases copied from a template, 186 s with four, 181 s with five, 176 s with six. With the CLI
+    // run in-process where no process is needed: 154 s with four, 134-139 s with six, where the machine's two cores
+    // are 95 % busy (the shared Postgres server takes a third of that); eight gain nothing. TEST_WORKERS overrides.
     pool: 'forks',
-    maxWorkers: Number(process.env.TEST_WORKERS) || 4,
+    maxWorkers: Number(process.env.TEST_WORKERS) || 6,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
