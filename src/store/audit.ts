@@ -90,7 +90,10 @@ export function createAudit(db: Db, now: () => Date, options: AuditOptions = {})
       const deadline = new Date(Date.now() + FAST_DEADLINE_MS);
       const { sql, params } = insertRows(rows, { lockId: AUDIT_LOCK, deadline });
       try {
-        const written = await fast.query<{ seq: number }>(`${sql} returning seq`, params);
+        // Prepared once per connection and batch size: the statement every command's acknowledgement waits for.
+        const written = await fast.query<{ seq: number }>(`${sql} returning seq`, params, {
+          name: `opsbot_audit_fast_${rows.length}`,
+        });
         if (written.length === 0) break;
         head = rows.at(-1);
         return;

@@ -1,6 +1,6 @@
 // Db over a pg connection pool (DATABASE_URL).
 import pg from 'pg';
-import type { Db } from './db.js';
+import type { Db, QueryOptions } from './db.js';
 
 // int8 and numeric come back as strings by default; counts in opsbot fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -34,8 +34,12 @@ export function postgresDb(url: string, max = 10, options: PostgresOptions = {})
   pool.on('error', () => {});
   const onClient = (client: pg.PoolClient | pg.Pool): Db => ({
     kind,
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await client.query(sql, params as unknown[])).rows as T[];
+    async query<T>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}) {
+      const values = params as unknown[];
+      const result = options.name
+        ? await client.query({ name: options.name, text: sql, values })
+        : await client.query(sql, values);
+      return result.rows as T[];
     },
     transaction: () => Promise.reject(new Error('nested transactions are not supported')),
     close: async () => {},
@@ -43,7 +47,7 @@ export function postgresDb(url: string, max = 10, options: PostgresOptions = {})
   return {
     kind,
     pool,
-    query: (sql, params) => onClient(pool).query(sql, params),
+    query: (sql, params, options) => onClient(pool).query(sql, params, options),
     async transaction(fn) {
       const client = await pool.connect();
       // A connection lost while fn awaits something else (Slack, SMTP) must fail the transaction, not crash the

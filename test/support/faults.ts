@@ -10,9 +10,9 @@ export type QueryFault = (sql: string) => void | Promise<void>;
 function faultyDb(inner: Db, fault: QueryFault): Db {
   return {
     kind: inner.kind,
-    async query(sql, params) {
+    async query(sql, params, options) {
       await fault(sql);
-      return inner.query(sql, params);
+      return inner.query(sql, params, options);
     },
     transaction: (fn) => inner.transaction((tx) => fn(faultyDb(tx, fault))),
     close: () => inner.close(),
