@@ -9,7 +9,7 @@ export default defineConfig({
     // Each file gets its own databases, Redis prefixes and servers, so files run side by side; most of a file's time is
     // waiting, so more files than cores. On 2 cores (one machine, one day each): 295 s with two workers, 194-229 s with
     // four; with bots' databases copied from a template, 186 s with four, 181 s with five, 176 s with six. With the CLI
-    // run in-process where no process is needed: 154 s with four, 134-139 s with six, where the machine's two cores
+    // run in-process where no process is needed: 154 s with four, 134-145 s with six, where the machine's two cores
     // are 95 % busy (the shared Postgres server takes a third of that); eight gain nothing. TEST_WORKERS overrides.
     pool: 'forks',
     maxWorkers: Number(process.env.TEST_WORKERS) || 6,
