@@ -137,12 +137,12 @@ export interface HttpConfig {
   requestTimeoutMs: number;
 }
 
+export type ChecksumWhen = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
 /**
  * BACKUP_STORAGE=s3://bucket/prefix and its S3_* settings. credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
  * (and AWS_SESSION_TOKEN) of the configuration's environment; without them, the AWS SDK's own chain (a profile, a role).
  */
-export type ChecksumWhen = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
-
 export interface S3StorageConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /**
