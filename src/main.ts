@@ -95,6 +95,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     extendedErrorHandler: true,
     // No listener reads context.conversation: Bolt's conversation store would only add work to every request.
     convoStore: false,
+    // Nor takes Events API events, the only requests Bolt's ignoreSelf filters: it would be one more middleware (and
+    // one more copy of the listener arguments) on every command, click and view.
+    ignoreSelf: false,
   });
   app.error(createErrorHandler(deps));
   auditCommandInvocations(app, deps);
