@@ -14,6 +14,16 @@ if tonumber(ARGV[2]) < tonumber(since) then return 'before-guard' end
 if redis.call('set', KEYS[2], '1', 'EX', ARGV[3], 'NX') then return 'fresh' end
 return 'replayed'`;
 const RESTART_GUARD = `if tonumber(redis.call('get', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end return 1`;
+// Each script as a command of its own: ioredis sends EVALSHA (its 40-character hash, not the script, with every
+// request's replay check) and loads the script again with EVAL when a restarted Redis answers NOSCRIPT.
+const SCRIPTS = {
+  opsbotRelease: { numberOfKeys: 1, lua: RELEASE },
+  opsbotExtend: { numberOfKeys: 1, lua: EXTEND },
+  opsbotIncrWindow: { numberOfKeys: 1, lua: INCR_WINDOW },
+  opsbotReplay: { numberOfKeys: 2, lua: REPLAY },
+  opsbotRestartGuard: { numberOfKeys: 1, lua: RESTART_GUARD },
+};
+type Scripted = Redis & Record<keyof typeof SCRIPTS, (...keysAndArgs: (string | number)[]) => Promise<unknown>>;
 
 export interface RedisCoord extends Coord {
   /** Connected and ready: commands are sent; otherwise they fail at once (no offline queue). */
@@ -27,7 +37,7 @@ export interface RedisCoord extends Coord {
 const COMMAND_TIMEOUT_MS = 400;
 
 export function redisCoord(url: string, prefix: string): RedisCoord {
-  const redis = new Redis(url, {
+  const client = new Redis(url, {
     keyPrefix: prefix,
     // Fail fast while disconnected instead of queueing: the caller falls back to Postgres.
     maxRetriesPerRequest: 0,
@@ -38,6 +48,8 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
     lazyConnect: false,
   });
+  for (const [name, script] of Object.entries(SCRIPTS)) client.defineCommand(name, script);
+  const redis = client as Scripted;
   // Connection errors surface on the commands that fail (and in /readyz); this keeps them from being unhandled.
   redis.on('error', () => {});
   // Each (re)connection: a Redis that restarted without persistence has no marker, so the guard starts now, before any
@@ -66,10 +78,10 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
       if (taken !== 'OK') return null;
       return {
         async release() {
-          await redis.eval(RELEASE, 1, `lock:${key}`, value);
+          await redis.opsbotRelease(`lock:${key}`, value);
         },
         async extend(ms) {
-          return (await redis.eval(EXTEND, 1, `lock:${key}`, value, ms)) === 1;
+          return (await redis.opsbotExtend(`lock:${key}`, value, ms)) === 1;
         },
       };
     },
@@ -81,7 +93,7 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
     },
     async rateLimit(key, perMinute) {
       const window = Math.floor(Date.now() / 60_000);
-      const [used, ttlMs] = (await redis.eval(INCR_WINDOW, 1, `rate:${key}:${window}`, 60_000)) as [number, number];
+      const [used, ttlMs] = (await redis.opsbotIncrWindow(`rate:${key}:${window}`, 60_000)) as [number, number];
       return used <= perMinute ? 0 : Math.max(1, Math.ceil(ttlMs / 1000));
     },
     async firstSeen(key, ttlSeconds) {
@@ -89,13 +101,13 @@ export function redisCoord(url: string, prefix: string): RedisCoord {
     },
     async checkReplay(signature, signedAtSeconds, ttlSeconds) {
       const keys = [REPLAY_SINCE, `seen:sig:${signature}`];
-      return (await redis.eval(REPLAY, 2, ...keys, nowSeconds(), signedAtSeconds, ttlSeconds)) as
+      return (await redis.opsbotReplay(...keys, nowSeconds(), signedAtSeconds, ttlSeconds)) as
         | 'fresh'
         | 'replayed'
         | 'before-guard';
     },
     async restartReplayGuard(sinceSeconds) {
-      await redis.eval(RESTART_GUARD, 1, REPLAY_SINCE, sinceSeconds);
+      await redis.opsbotRestartGuard(REPLAY_SINCE, sinceSeconds);
     },
     runCoordinator: {
       // The key names the task and the fire's time slot: the first replica to claim the slot runs it.
