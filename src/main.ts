@@ -100,6 +100,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ignoreSelf: false,
   });
   app.error(createErrorHandler(deps));
+  // Before the router: both are global middleware, run in the order added, and no command may run unrecorded.
   auditCommandInvocations(app, deps);
   const schedule = { nextRuns: (): { job: string; at: Date }[] => [] };
   registerCommands(routedSurfaces(app), deps, () => schedule.nextRuns());
